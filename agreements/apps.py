@@ -1,0 +1,9 @@
+"""Partnership Agreements, their versions and signatures."""
+
+from django.apps import AppConfig
+
+
+class AgreementsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "agreements"
+    verbose_name = "Agreements"

@@ -1,0 +1,55 @@
+"""Reads for tenants and memberships."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .context import user_context
+from .models import Invitation, Membership
+
+
+def memberships_for_user(user) -> list[Membership]:
+    """The user's active memberships in every tenant: the one read that crosses tenants.
+
+    Row-level security lets it through only for the user's own rows (app.user_id).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    with user_context(user.pk):
+        return list(
+            Membership.all_tenants.select_related("tenant")
+            .filter(user=user, is_active=True, tenant__is_active=True)
+            .order_by("tenant__name")
+        )
+
+
+MEMBER_ORDERINGS = {
+    "email": "user__email",
+    "-email": "-user__email",
+    "name": "user__full_name",
+    "-name": "-user__full_name",
+    "role": "role",
+    "-role": "-role",
+    "joined": "created_at",
+    "-joined": "-created_at",
+}
+
+
+def membership_list(*, search: str = "", role: str = "", status: str = "", ordering: str = "email"):
+    qs: QuerySet[Membership] = Membership.objects.select_related("user")
+    if search:
+        qs = qs.filter(Q(user__email__icontains=search) | Q(user__full_name__icontains=search))
+    if role:
+        qs = qs.filter(role=role)
+    if status == "active":
+        qs = qs.filter(is_active=True)
+    elif status == "inactive":
+        qs = qs.filter(is_active=False)
+    return qs.order_by(MEMBER_ORDERINGS.get(ordering, "user__email"), "pk")
+
+
+def invitation_list(*, status: str = "") -> QuerySet[Invitation]:
+    qs = Invitation.objects.select_related("invited_by", "accepted_by")
+    if status == "pending":
+        qs = qs.pending()
+    return qs.order_by("-created_at", "-pk")

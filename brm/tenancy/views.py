@@ -1,0 +1,239 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .forms import InvitationAcceptForm, InvitationForm, MemberFilterForm, MembershipForm
+from .models import Invitation, Membership, Role
+from .selectors import invitation_list, membership_list, memberships_for_user
+
+PAGE_SIZE = 25
+
+
+def roles_required(*roles):
+    """Narrow a tenant page to some roles; the middleware has already checked membership."""
+
+    def decorator(view):
+        def wrapped(request, *args, **kwargs):
+            if request.membership is None or request.membership.role not in roles:
+                raise PermissionDenied(_("Your role does not give access to this page."))
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorator
+
+
+admin_required = roles_required(Role.ADMIN)
+
+
+@login_required
+def home(request):
+    """After sign-in: straight to the only office, or a choice between several."""
+    memberships = memberships_for_user(request.user)
+    if len(memberships) == 1:
+        return redirect(memberships[0].home_path)
+    return render(request, "tenancy/home.html", {"memberships": memberships})
+
+
+def staff_home(request):
+    tenant = request.tenant
+    role_counts = dict(
+        Membership.objects.filter(is_active=True)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    context = {
+        "staff_count": sum(
+            n for r, n in role_counts.items() if r not in {Role.CUSTOMER, Role.PURCHASER}
+        ),
+        "portal_count": role_counts.get(Role.CUSTOMER, 0) + role_counts.get(Role.PURCHASER, 0),
+        "pending_invitations": Invitation.objects.pending().count(),
+        "tenant": tenant,
+    }
+    return render(request, "tenancy/staff_home.html", context)
+
+
+def portal_home(request):
+    return render(request, "tenancy/portal_home.html", {"tenant": request.tenant})
+
+
+@admin_required
+def member_list(request):
+    form = MemberFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    ordering = request.GET.get("sort", "email")
+    members = membership_list(
+        search=filters.get("q", ""),
+        role=filters.get("role", ""),
+        status=filters.get("status", ""),
+        ordering=ordering,
+    )
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return render(
+        request,
+        "tenancy/member_list.html",
+        {
+            "form": form,
+            "page": page,
+            "ordering": ordering,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+        },
+    )
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
+    form = MembershipForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(
+                membership=membership,
+                actor=request.user,
+                role=form.cleaned_data["role"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(member)s was updated.") % {"member": membership.user})
+            return redirect("tenancy:member_list", tenant_slug=request.tenant.slug)
+    return render(request, "tenancy/member_edit.html", {"form": form, "membership": membership})
+
+
+@admin_required
+def invitation_list_view(request):
+    status = request.GET.get("status", "")
+    page = Paginator(invitation_list(status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tenancy/invitation_list.html", {"page": page, "status": status})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def invitation_create(request):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _url = services.invitation_create(
+                tenant=request.tenant,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("tenancy:invitation_list", tenant_slug=request.tenant.slug)
+    return render(request, "tenancy/invitation_form.html", {"form": form})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def invitation_revoke(request, pk):
+    invitation = get_object_or_404(Invitation.objects, pk=pk)
+    if request.method == "POST":
+        try:
+            services.invitation_revoke(invitation=invitation, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
+            )
+        return redirect("tenancy:invitation_list", tenant_slug=request.tenant.slug)
+    return render(request, "tenancy/invitation_confirm_revoke.html", {"invitation": invitation})
+
+
+INVALID_MESSAGES = {
+    "unknown": _("This invitation link is not valid. Ask the BRM office for a new one."),
+    "accepted": _("This invitation has already been used. Sign in instead."),
+    "revoked": _("This invitation was withdrawn. Ask the BRM office for a new one."),
+    "expired": _("This invitation has expired. Ask the BRM office for a new one."),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    """The emailed link: join with the signed-in account, or make one, then land in the office."""
+    tenant = request.tenant
+    try:
+        invitation = services.invitation_get_pending(raw_token=token)
+    except services.InvitationInvalid as exc:
+        return _invitation_invalid(request, exc.reason)
+    user = request.user if request.user.is_authenticated else None
+    account_exists = (
+        user is None and services.User.objects.filter(email__iexact=invitation.email).exists()
+    )
+    wrong_user = user is not None and user.email.lower() != invitation.email.lower()
+    form = InvitationAcceptForm(
+        request.POST if request.method == "POST" else None,
+        email=invitation.email,
+        needs_password=user is None,
+    )
+    if request.method == "POST" and not account_exists and not wrong_user and form.is_valid():
+        try:
+            membership = services.invitation_accept(
+                raw_token=token,
+                user=user,
+                full_name=form.cleaned_data.get("full_name", ""),
+                password=form.cleaned_data.get("password1", ""),
+            )
+        except services.InvitationInvalid as exc:
+            return _invitation_invalid(request, exc.reason)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if user is None:
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to %(tenant)s.") % {"tenant": tenant.name})
+            return redirect(membership.home_path)
+    login_url = f"{reverse('account_login')}?next={request.get_full_path()}"
+    return render(
+        request,
+        "tenancy/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "account_exists": account_exists,
+            "wrong_user": wrong_user,
+            "login_url": login_url,
+            "tenant": tenant,
+        },
+    )
+
+
+def _invitation_invalid(request, reason: str):
+    return render(
+        request,
+        "tenancy/invitation_invalid.html",
+        {"message": INVALID_MESSAGES[reason], "tenant": request.tenant},
+        status=404 if reason == "unknown" else 410,
+    )

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from brm.tenancy import views as tenancy_views
+
+# The admin site signs in through allauth (rate limits, MFA), never through its own form.
+admin.site.login = login_required(admin.site.login)
+
+tenant_patterns = [
+    path("", include("brm.tenancy.urls")),
+    path("", include("brm.audit.urls")),
+]
+
+urlpatterns = [
+    path("", tenancy_views.home, name="home"),
+    path("t/<slug:tenant_slug>/", include(tenant_patterns)),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

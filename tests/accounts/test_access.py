@@ -1,0 +1,149 @@
+"""Sign-in, the staff/portal split, MFA for staff, rate limiting and /admin/."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+from brm.tenancy.models import Role
+from tests.conftest import make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_user_is_sent_to_sign_in(client, tenant_a):
+    response = client.get(f"/t/{tenant_a.slug}/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_sign_in_lands_a_single_tenant_member_in_their_office(client, tenant_a, admin_a):
+    response = client.post(
+        reverse("account_login"),
+        {"login": admin_a.user.email, "password": "correct-horse-battery"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == f"/t/{tenant_a.slug}/"
+    assert b"shell-staff" in response.content
+
+
+def test_portal_user_lands_in_the_portal(client, tenant_a, customer_a):
+    response = client.post(
+        reverse("account_login"),
+        {"login": customer_a.user.email, "password": "correct-horse-battery"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == f"/t/{tenant_a.slug}/portal/"
+    assert b"shell-portal" in response.content
+
+
+@pytest.mark.parametrize("role", [Role.CUSTOMER, Role.PURCHASER])
+def test_portal_user_gets_403_on_staff_pages(client, tenant_a, role):
+    member = make_member(tenant_a, role)
+    client.force_login(member.user)
+    assert client.get(f"/t/{tenant_a.slug}/").status_code == 403
+    assert client.get(f"/t/{tenant_a.slug}/members/").status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.RELATIONSHIP_MANAGER, Role.ANALYST])
+def test_staff_user_gets_403_on_portal_pages(client, tenant_a, role):
+    member = make_member(tenant_a, role)
+    client.force_login(member.user)
+    assert client.get(f"/t/{tenant_a.slug}/portal/").status_code == 403
+
+
+def test_non_admin_staff_cannot_manage_members(client, tenant_a, rm_a):
+    client.force_login(rm_a.user)
+    assert client.get(f"/t/{tenant_a.slug}/").status_code == 200
+    assert client.get(f"/t/{tenant_a.slug}/members/").status_code == 403
+    assert client.get(f"/t/{tenant_a.slug}/invitations/new/").status_code == 403
+
+
+def test_member_of_another_tenant_gets_404(client, tenant_a, tenant_b, admin_b):
+    client.force_login(admin_b.user)
+    assert client.get(f"/t/{tenant_a.slug}/").status_code == 404
+    assert client.get("/t/no-such-office/").status_code == 404
+
+
+def test_deactivated_member_loses_access(client, tenant_a, admin_a, rm_a, in_tenant):
+    from brm.tenancy.services import membership_update
+
+    with in_tenant(tenant_a):
+        membership_update(membership=rm_a, actor=admin_a.user, role=rm_a.role, is_active=False)
+    client.force_login(rm_a.user)
+    assert client.get(f"/t/{tenant_a.slug}/").status_code == 404
+
+
+def test_staff_without_mfa_is_sent_to_set_it_up_when_policy_requires(client, tenant_a, rm_a):
+    tenant_a.mfa_policy = "required"
+    tenant_a.save()
+    client.force_login(rm_a.user)
+    response = client.get(f"/t/{tenant_a.slug}/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_staff_with_totp_passes_when_policy_requires(client, tenant_a, rm_a):
+    tenant_a.mfa_policy = "required"
+    tenant_a.save()
+    Authenticator.objects.create(user=rm_a.user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(rm_a.user)
+    assert client.get(f"/t/{tenant_a.slug}/").status_code == 200
+
+
+def test_portal_users_are_not_forced_into_mfa(client, tenant_a, customer_a):
+    tenant_a.mfa_policy = "required"
+    tenant_a.save()
+    client.force_login(customer_a.user)
+    assert client.get(f"/t/{tenant_a.slug}/portal/").status_code == 200
+
+
+def test_mfa_optional_policy_lets_staff_in_without_totp(client, tenant_a, rm_a):
+    client.force_login(rm_a.user)
+    assert client.get(f"/t/{tenant_a.slug}/").status_code == 200
+
+
+def test_totp_user_must_give_a_code_at_sign_in(client, tenant_a, rm_a):
+    Authenticator.objects.create(
+        user=rm_a.user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    response = client.post(
+        reverse("account_login"), {"login": rm_a.user.email, "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_authenticate")
+    assert client.get(f"/t/{tenant_a.slug}/").status_code == 302  # not signed in yet
+
+
+def test_repeated_failed_sign_ins_are_rate_limited(client, tenant_a, admin_a):
+    data = {"login": admin_a.user.email, "password": "wrong-password"}
+    pages = [client.post(reverse("account_login"), data).content for _ in range(6)]
+    assert all(b"Too many failed login attempts" not in page for page in pages[:5])
+    assert b"Too many failed login attempts" in pages[5]
+    # Even the right password is refused while limited.
+    right = client.post(reverse("account_login"), {**data, "password": "correct-horse-battery"})
+    assert right.status_code == 200
+    assert b"Too many failed login attempts" in right.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_site_is_for_superusers_only(client, tenant_a, admin_a):
+    client.force_login(admin_a.user)
+    assert client.get("/admin/").status_code == 302  # tenant admins are not operators
+    admin_a.user.is_staff = True
+    admin_a.user.save()
+    assert client.get("/admin/").status_code == 302
+    admin_a.user.is_superuser = True
+    admin_a.user.save()
+    assert client.get("/admin/").status_code == 200
+
+
+def test_user_with_several_memberships_can_switch_tenant(client, tenant_a, tenant_b, admin_a):
+    make_member(tenant_b, Role.ANALYST, email=admin_a.user.email)
+    client.force_login(admin_a.user)
+    home = client.get("/")
+    assert home.status_code == 200
+    assert b"Tenant A" in home.content and b"Tenant B" in home.content
+    page = client.get(f"/t/{tenant_a.slug}/")
+    assert b'id="tenant-switcher"' in page.content
+    assert f'href="/t/{tenant_b.slug}/"'.encode() in page.content
+    assert client.get(f"/t/{tenant_b.slug}/").status_code == 200

@@ -1,0 +1,80 @@
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from brm.tenancy import services
+from brm.tenancy.context import tenant_context
+from brm.tenancy.models import Role
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Migrate as the owning role (pytest-django), then run every test as the runtime role.
+
+    So the whole suite runs under PostgreSQL row-level security, as the application does.
+    """
+    from django.db import connections
+
+    conn = connections["default"]
+    owner = conn.settings_dict["USER"]
+    with django_db_blocker.unblock():
+        conn.close()
+    conn.settings_dict["USER"] = settings.DATABASE_RUNTIME_USER
+    yield
+    with django_db_blocker.unblock():
+        conn.close()
+    conn.settings_dict["USER"] = owner  # the owner drops the test database
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()  # rate-limit counters must not leak between tests
+    yield
+
+
+def make_member(tenant, role=Role.ADMIN, email=None, password="correct-horse-battery", name=""):
+    email = email or f"{role}-{tenant.slug}@example.test"
+    return services.member_add_with_password(
+        tenant=tenant, email=email, password=password, role=role, full_name=name or email
+    )
+
+
+@pytest.fixture
+def tenant_a(db):
+    return services.tenant_create(slug="tenant-a", name="Tenant A", mfa_policy="optional")
+
+
+@pytest.fixture
+def tenant_b(db):
+    return services.tenant_create(slug="tenant-b", name="Tenant B", mfa_policy="optional")
+
+
+@pytest.fixture
+def admin_a(tenant_a):
+    return make_member(tenant_a, Role.ADMIN)
+
+
+@pytest.fixture
+def customer_a(tenant_a):
+    return make_member(tenant_a, Role.CUSTOMER)
+
+
+@pytest.fixture
+def purchaser_a(tenant_a):
+    return make_member(tenant_a, Role.PURCHASER)
+
+
+@pytest.fixture
+def rm_a(tenant_a):
+    return make_member(tenant_a, Role.RELATIONSHIP_MANAGER)
+
+
+@pytest.fixture
+def admin_b(tenant_b):
+    return make_member(tenant_b, Role.ADMIN)
+
+
+@pytest.fixture
+def in_tenant():
+    """`with in_tenant(t):` for test code that reads or writes tenant-owned rows directly."""
+    return tenant_context

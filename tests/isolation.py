@@ -1,0 +1,69 @@
+"""The cross-tenant isolation harness, shared by every area.
+
+Every URL under /t/<slug>/ is found by walking the URLconf, so a new page is covered the moment it
+is routed. A page whose URL takes an object id must say how to make such an object in a given
+tenant (`register`); the harness fails for any routed page that has not. For each page it checks:
+  * a member of tenant A asking, under A's prefix, for tenant B's object gets 404;
+  * list pages (no object in the URL) show none of tenant B's rows;
+  * a member of A asking for anything under B's prefix gets 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver
+
+from brm.urls import tenant_patterns
+
+MARKER = "isolation-marker-of-tenant-b"
+
+# URL name -> function(tenant) -> kwargs (besides tenant_slug) naming an object of that tenant.
+OBJECT_FACTORIES: dict[str, Callable] = {}
+# Functions(tenant) that create rows carrying MARKER in tenant B before list pages are read.
+MARKED_ROW_FACTORIES: list[Callable] = []
+
+
+def register(url_name: str):
+    def decorator(func):
+        OBJECT_FACTORIES[url_name] = func
+        return func
+
+    return decorator
+
+
+def marked_rows(func):
+    MARKED_ROW_FACTORIES.append(func)
+    return func
+
+
+@dataclass(frozen=True)
+class TenantUrl:
+    name: str  # namespaced, e.g. "tenancy:member_edit"
+    route: str  # e.g. "members/<int:pk>/"
+    params: tuple[str, ...]
+
+    @property
+    def is_portal(self) -> bool:
+        return self.route.startswith("portal")
+
+    @property
+    def is_public(self) -> bool:
+        from brm.tenancy.middleware import PUBLIC_PREFIXES
+
+        return self.route.startswith(PUBLIC_PREFIXES)
+
+
+def _walk(patterns, namespace="", prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, ns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern) and p.name:
+            route = prefix + str(p.pattern)
+            yield TenantUrl(f"{namespace}{p.name}", route, tuple(p.pattern.converters))
+
+
+def tenant_urls() -> list[TenantUrl]:
+    return list(_walk(tenant_patterns))

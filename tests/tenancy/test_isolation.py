@@ -1,0 +1,73 @@
+"""Runs the isolation harness (tests/isolation.py) over every staff and portal page."""
+
+import pytest
+from django.urls import reverse
+
+from brm.tenancy.models import Role
+from tests import isolation_registry  # noqa: F401  (fills the registries)
+from tests.conftest import make_member
+from tests.isolation import MARKED_ROW_FACTORIES, MARKER, OBJECT_FACTORIES, tenant_urls
+
+pytestmark = pytest.mark.django_db
+
+URLS = tenant_urls()
+
+
+def _client_for(client, tenant, url):
+    role = Role.CUSTOMER if url.is_portal else Role.ADMIN
+    member = make_member(tenant, role, email=f"iso-{role}@a.example.test")
+    client.force_login(member.user)
+    return client
+
+
+def test_every_tenant_page_with_an_object_is_registered():
+    missing = [u.name for u in URLS if u.params and u.name not in OBJECT_FACTORIES]
+    assert missing == [], f"Register an object factory in tests/isolation_registry.py for {missing}"
+
+
+@pytest.mark.parametrize("url", [u for u in URLS if u.params], ids=lambda u: u.name)
+def test_tenant_b_object_under_tenant_a_is_404(client, tenant_a, tenant_b, url):
+    kwargs = OBJECT_FACTORIES[url.name](tenant_b)
+    _client_for(client, tenant_a, url)
+    path = reverse(url.name, kwargs={"tenant_slug": tenant_a.slug, **kwargs})
+    assert client.get(path).status_code == 404
+    assert client.post(path, {}).status_code == 404
+
+
+@pytest.mark.parametrize("url", [u for u in URLS if u.params], ids=lambda u: u.name)
+def test_same_page_works_for_the_owning_tenant(client, tenant_a, url):
+    """The control for the test above: the object is reachable in its own tenant."""
+    kwargs = OBJECT_FACTORIES[url.name](tenant_a)
+    _client_for(client, tenant_a, url)
+    path = reverse(url.name, kwargs={"tenant_slug": tenant_a.slug, **kwargs})
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", [u for u in URLS if not u.params and not u.is_public], ids=lambda u: u.name
+)
+def test_list_pages_hold_no_rows_of_another_tenant(client, tenant_a, tenant_b, url):
+    for factory in MARKED_ROW_FACTORIES:
+        factory(tenant_b)
+    _client_for(client, tenant_a, url)
+    response = client.get(reverse(url.name, kwargs={"tenant_slug": tenant_a.slug}))
+    assert response.status_code == 200
+    assert MARKER not in response.content.decode()
+
+
+@pytest.mark.parametrize("url", [u for u in URLS if not u.is_public], ids=lambda u: u.name)
+def test_member_of_a_gets_404_under_tenant_b_prefix(client, tenant_a, tenant_b, url):
+    kwargs = OBJECT_FACTORIES[url.name](tenant_b) if url.params else {}
+    _client_for(client, tenant_a, url)
+    path = reverse(url.name, kwargs={"tenant_slug": tenant_b.slug, **kwargs})
+    assert client.get(path).status_code == 404
+
+
+def test_marker_rows_do_show_in_their_own_tenant(client, tenant_b):
+    """Control: the marker is visible where it belongs, so its absence above means something."""
+    for factory in MARKED_ROW_FACTORIES:
+        factory(tenant_b)
+    admin = make_member(tenant_b, Role.ADMIN, email="iso-admin@b.example.test")
+    client.force_login(admin.user)
+    assert MARKER in client.get(f"/t/{tenant_b.slug}/members/").content.decode()
+    assert MARKER in client.get(f"/t/{tenant_b.slug}/audit/").content.decode()
