@@ -1,0 +1,49 @@
+"""Production settings pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "brm.settings.base",
+        "SECRET_KEY_FILE": str(tmp_path / "secret"),
+        "DATABASE_URL": "postgres://brm_app@127.0.0.1:5432/brm",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "ALLOWED_HOSTS": "brm.example.org",
+        "BRM_VAR_DIR": str(tmp_path / "var"),
+    }
+    (tmp_path / "secret").write_text("k" * 20 + "production-like-secret-0123456789-abcdefghij")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_refuse_to_start_without_a_secret_key(tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "brm.settings.base",
+        "BRM_VAR_DIR": str(tmp_path / "var"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
