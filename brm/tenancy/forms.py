@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Role
+from .models import Membership, Role, Tenant, _time_zone_choices
 
 
 class InvitationForm(forms.Form):
@@ -70,3 +70,20 @@ class InvitationAcceptForm(forms.Form):
                 except forms.ValidationError as exc:
                     self.add_error("password1", exc)
         return data
+
+
+class TenantSettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=_time_zone_choices,
+        help_text=_("Meeting times, due dates and reminders are shown in this zone."),
+    )
+
+    class Meta:
+        model = Tenant
+        fields = ["name", "time_zone", "language", "mfa_policy"]
+        help_texts = {
+            "mfa_policy": _(
+                "When required, staff must set up an authenticator app before using the office."
+            )
+        }

@@ -182,6 +182,8 @@ def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
 @transaction.atomic
 def membership_update(*, membership: Membership, actor, role: str, is_active: bool) -> Membership:
     """Change a member's role or deactivate them; the office always keeps an active admin."""
+    # Compare with the stored row, locked: the caller's instance may already carry new values.
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
     losing_admin = (
         membership.role == Role.ADMIN
         and membership.is_active
@@ -207,6 +209,23 @@ def membership_update(*, membership: Membership, actor, role: str, is_active: bo
     membership.save(update_fields=["role", "is_active", "updated_at"])
     audit_record(actor=actor, action="membership.updated", obj=membership, changes=changes)
     return membership
+
+
+@transaction.atomic
+def tenant_update(*, tenant: Tenant, actor, data: dict) -> Tenant:
+    """Change an office's settings (name, time zone, language, staff MFA policy), audited."""
+    changes = {
+        field: [getattr(tenant, field), value]
+        for field, value in data.items()
+        if getattr(tenant, field) != value
+    }
+    for field, value in data.items():
+        setattr(tenant, field, value)
+    tenant.full_clean()
+    tenant.save()
+    if changes:
+        audit_record(actor=actor, action="tenant.updated", obj=tenant, changes=changes)
+    return tenant
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ app_name = "tenancy"
 urlpatterns = [
     path("", views.staff_home, name="staff_home"),
     path("portal/", views.portal_home, name="portal_home"),
+    path("settings/", views.tenant_settings, name="tenant_settings"),
     path("members/", views.member_list, name="member_list"),
     path("members/<int:pk>/", views.member_edit, name="member_edit"),
     path("invitations/", views.invitation_list_view, name="invitation_list"),

@@ -10,8 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .forms import InvitationAcceptForm, InvitationForm, MemberFilterForm, MembershipForm
-from .models import Invitation, Membership, Role
+from .forms import (
+    InvitationAcceptForm,
+    InvitationForm,
+    MemberFilterForm,
+    MembershipForm,
+    TenantSettingsForm,
+)
+from .models import Invitation, Membership, Role, Tenant
 from .selectors import invitation_list, membership_list, memberships_for_user
 
 PAGE_SIZE = 25
@@ -66,6 +72,22 @@ def staff_home(request):
 
 def portal_home(request):
     return render(request, "tenancy/portal_home.html", {"tenant": request.tenant})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def tenant_settings(request):
+    tenant = request.tenant
+    form = TenantSettingsForm(request.POST or None, instance=Tenant.objects.get(pk=tenant.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tenant_update(tenant=tenant, actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The office settings were saved."))
+            return redirect("tenancy:tenant_settings", tenant_slug=tenant.slug)
+    return render(request, "tenancy/tenant_settings.html", {"form": form})
 
 
 @admin_required

@@ -147,3 +147,43 @@ def test_user_with_several_memberships_can_switch_tenant(client, tenant_a, tenan
     assert b'id="tenant-switcher"' in page.content
     assert f'href="/t/{tenant_b.slug}/"'.encode() in page.content
     assert client.get(f"/t/{tenant_b.slug}/").status_code == 200
+
+
+def test_admin_changes_office_settings_and_the_change_is_audited(client, tenant_a, admin_a):
+    from brm.audit.models import AuditEvent
+    from brm.tenancy.context import tenant_context
+    from brm.tenancy.models import Tenant
+
+    client.force_login(admin_a.user)
+    url = f"/t/{tenant_a.slug}/settings/"
+    bad = client.post(
+        url, {"name": "", "time_zone": "Mars/Olympus", "language": "en", "mfa_policy": "required"}
+    )
+    assert bad.status_code == 200
+    assert b"This field is required" in bad.content
+    assert Tenant.objects.get(pk=tenant_a.pk).name == "Tenant A"
+    ok = client.post(
+        url,
+        {
+            "name": "Tenant A IT",
+            "time_zone": "Europe/Paris",
+            "language": "fr",
+            "mfa_policy": "optional",
+        },
+    )
+    assert ok.status_code == 302
+    tenant = Tenant.objects.get(pk=tenant_a.pk)
+    assert (tenant.name, tenant.time_zone) == ("Tenant A IT", "Europe/Paris")
+    with tenant_context(tenant):
+        event = AuditEvent.objects.get(action="tenant.updated")
+    assert event.changes["time_zone"] == ["UTC", "Europe/Paris"]
+    assert event.actor == admin_a.user
+
+
+def test_last_admin_cannot_be_demoted(client, tenant_a, admin_a):
+    client.force_login(admin_a.user)
+    response = client.post(
+        f"/t/{tenant_a.slug}/members/{admin_a.pk}/", {"role": "analyst", "is_active": "on"}
+    )
+    assert response.status_code == 200
+    assert b"at least one active admin" in response.content
