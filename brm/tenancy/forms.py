@@ -25,7 +25,11 @@ class MembershipForm(forms.ModelForm):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or email")}),
+    )
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
     )
