@@ -78,3 +78,16 @@ def admin_b(tenant_b):
 def in_tenant():
     """`with in_tenant(t):` for test code that reads or writes tenant-owned rows directly."""
     return tenant_context
+
+
+@pytest.fixture
+def customer_record(tenant_a, rm_a):
+    """A customer of tenant A looked after by rm_a, with a business manager contact."""
+    from tests.factories import ContactFactory, CustomerFactory
+
+    with tenant_context(tenant_a):
+        customer = CustomerFactory(relationship_manager=rm_a, name="Finance")
+        manager = ContactFactory(customer=customer, name="Bea Budget", email="bea@finance.example")
+        customer.business_manager = manager
+        customer.save()
+    return customer

@@ -19,6 +19,7 @@ from brm.audit.services import audit_record
 
 from .context import tenant_context
 from .models import Invitation, Membership, Role, Tenant, hash_token
+from .signals import invitation_accepted
 
 INVITATION_LIFETIME = timedelta(days=7)
 User = get_user_model()
@@ -160,6 +161,7 @@ def invitation_accept(
         membership.role = invitation.role
         membership.is_active = True
         membership.save(update_fields=["role", "is_active", "updated_at"])
+    invitation_accepted.send(sender=Invitation, invitation=invitation, membership=membership)
     audit_record(
         actor=user,
         action="invitation.accepted",

@@ -1,0 +1,207 @@
+"""Reads for customers and the action plan: the staff pages, the portal and the API use these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from brm.audit.models import AuditEvent
+from brm.tenancy.models import Membership, Role
+
+from .models import ActionItem, Contact, Customer, Purchaser
+
+CUSTOMER_ORDERINGS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "division": ("division", "name", "pk"),
+    "-division": ("-division", "name", "pk"),
+    "status": ("status", "name", "pk"),
+    "-status": ("-status", "name", "pk"),
+    "rm": ("relationship_manager__user__full_name", "name", "pk"),
+    "-rm": ("-relationship_manager__user__full_name", "name", "pk"),
+}
+
+
+def customer_list(
+    *,
+    search: str = "",
+    relationship_manager=None,
+    status: str = "",
+    division: str = "",
+    ordering: str = "name",
+) -> QuerySet[Customer]:
+    qs = Customer.objects.select_related("relationship_manager__user")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(division__icontains=search))
+    if relationship_manager:
+        qs = qs.filter(relationship_manager=relationship_manager)
+    if status:
+        qs = qs.filter(status=status)
+    if division:
+        qs = qs.filter(division=division)
+    return qs.order_by(*CUSTOMER_ORDERINGS.get(ordering, CUSTOMER_ORDERINGS["name"]))
+
+
+def customer_divisions() -> list[str]:
+    return list(
+        Customer.objects.exclude(division="")
+        .order_by("division")
+        .values_list("division", flat=True)
+        .distinct()
+    )
+
+
+def relationship_managers() -> QuerySet[Membership]:
+    """Staff who can be assigned as relationship manager."""
+    return (
+        Membership.objects.filter(
+            is_active=True, role__in=[Role.RELATIONSHIP_MANAGER, Role.ADMIN, Role.IT_MANAGER]
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def staff_members() -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(is_active=True)
+        .exclude(role__in=[Role.CUSTOMER, Role.PURCHASER])
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def customer_get(pk) -> Customer:
+    return Customer.objects.select_related(
+        "relationship_manager__user", "business_manager", "counterpart"
+    ).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A BRM measure: who has a designated IT contact and a named business counterpart."""
+
+    customers: int
+    customers_with_rm: int
+    customers_with_counterpart: int
+    purchasers: int
+    purchasers_with_it_contact: int
+
+    @staticmethod
+    def pct(part: int, whole: int) -> float:
+        return round(100.0 * part / whole, 1) if whole else 0.0
+
+    @property
+    def customers_with_rm_pct(self) -> float:
+        return self.pct(self.customers_with_rm, self.customers)
+
+    @property
+    def customers_with_counterpart_pct(self) -> float:
+        return self.pct(self.customers_with_counterpart, self.customers)
+
+    @property
+    def purchasers_with_it_contact_pct(self) -> float:
+        return self.pct(self.purchasers_with_it_contact, self.purchasers)
+
+
+def coverage(*, relationship_manager=None) -> Coverage:
+    customers = Customer.objects.exclude(status=Customer.Status.DORMANT)
+    purchasers = Purchaser.objects.exclude(customer__status=Customer.Status.DORMANT)
+    if relationship_manager is not None:
+        customers = customers.filter(relationship_manager=relationship_manager)
+        purchasers = purchasers.filter(customer__relationship_manager=relationship_manager)
+    c = customers.aggregate(
+        total=Count("pk"),
+        with_rm=Count("pk", filter=Q(relationship_manager__is_active=True)),
+        with_counterpart=Count("pk", filter=Q(counterpart__isnull=False)),
+    )
+    p = purchasers.aggregate(
+        total=Count("pk"),
+        with_it=Count("pk", filter=Q(it_contact__isnull=False, it_contact__is_active=True)),
+    )
+    return Coverage(
+        customers=c["total"],
+        customers_with_rm=c["with_rm"],
+        customers_with_counterpart=c["with_counterpart"],
+        purchasers=p["total"],
+        purchasers_with_it_contact=p["with_it"],
+    )
+
+
+def customers_without_counterpart() -> QuerySet[Customer]:
+    return (
+        Customer.objects.exclude(status=Customer.Status.DORMANT)
+        .filter(counterpart__isnull=True)
+        .select_related("relationship_manager__user")
+        .order_by("name")
+    )
+
+
+def purchasers_without_it_contact() -> QuerySet[Purchaser]:
+    return (
+        Purchaser.objects.exclude(customer__status=Customer.Status.DORMANT)
+        .filter(Q(it_contact__isnull=True) | Q(it_contact__is_active=False))
+        .select_related("customer")
+        .order_by("customer__name", "name")
+    )
+
+
+ACTION_ORDERINGS = {
+    "due": ("due_date", "pk"),
+    "-due": ("-due_date", "-pk"),
+    "title": ("title", "pk"),
+    "customer": ("customer__name", "due_date", "pk"),
+    "status": ("status", "due_date", "pk"),
+}
+
+
+def action_item_list(
+    *,
+    owner_member=None,
+    owner_contact=None,
+    customer=None,
+    status: str = "",
+    overdue: bool = False,
+    search: str = "",
+    ordering: str = "due",
+) -> QuerySet[ActionItem]:
+    qs = ActionItem.objects.select_related("customer", "owner_member__user", "owner_contact")
+    if owner_member is not None:
+        qs = qs.filter(owner_member=owner_member)
+    if owner_contact is not None:
+        qs = qs.filter(owner_contact=owner_contact)
+    if customer is not None:
+        qs = qs.filter(customer=customer)
+    if status == "open":
+        qs = qs.filter(status__in=ActionItem.OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(status__in=ActionItem.OPEN_STATUSES, due_date__lt=timezone.localdate())
+    if search:
+        qs = qs.filter(title__icontains=search)
+    return qs.order_by(*ACTION_ORDERINGS.get(ordering, ACTION_ORDERINGS["due"]))
+
+
+def history_for(objects: Iterable[models.Model]) -> QuerySet[AuditEvent]:
+    """The change history (audit events) of these records, newest first."""
+    q = Q(pk__in=[])
+    for obj in objects:
+        q |= Q(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    return AuditEvent.objects.filter(q).select_related("actor").order_by("-at", "-pk")
+
+
+# Portal ------------------------------------------------------------------------------------------
+
+
+def portal_contact(membership: Membership) -> Contact | None:
+    """The contact record behind a portal login, or None when it is not linked yet."""
+    return (
+        Contact.objects.select_related("customer", "purchaser")
+        .filter(membership=membership)
+        .first()
+    )

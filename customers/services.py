@@ -1,0 +1,451 @@
+"""Writes for customers, purchasers, contacts, expectations, registers and the action plan.
+
+The staff pages, the portal, the CSV import and the API all call these, so each rule is written
+once. Every function runs in the current tenant (tenant_context) and records who changed what.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from brm.audit.services import audit_record
+from brm.tenancy import services as tenancy_services
+from brm.tenancy.context import current_tenant_id
+from brm.tenancy.models import STAFF_ROLES, Membership, Role
+
+from .models import (
+    ActionItem,
+    ActionItemComment,
+    BusinessExpectation,
+    Contact,
+    Customer,
+    Purchaser,
+    RegisterItem,
+    RelationshipManagerAssignment,
+)
+
+RM_ROLES = {Role.RELATIONSHIP_MANAGER, Role.ADMIN, Role.IT_MANAGER}
+
+
+def _value(v: Any) -> Any:
+    """A JSON-friendly form of a field value for the change history."""
+    if isinstance(v, models.Model):
+        return str(v)
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return v
+
+
+def _apply(instance: models.Model, data: dict[str, Any]) -> dict[str, list]:
+    changes = {}
+    for field, new in data.items():
+        try:
+            old = getattr(instance, field)
+        except ObjectDoesNotExist:  # a required relation not set yet on a new record
+            old = None
+        if old != new:
+            changes[field] = [_value(old), _value(new)]
+            setattr(instance, field, new)
+    return changes
+
+
+def _save(instance: models.Model, *, actor, action: str, changes: dict, created=False) -> None:
+    if instance.tenant_id is None:  # so that unique-per-tenant constraints are validated
+        instance.tenant_id = current_tenant_id()
+    instance.full_clean()
+    instance.save()
+    if created or changes:
+        audit_record(actor=actor, action=action, obj=instance, changes=changes)
+
+
+def _check_rm(membership: Membership | None) -> None:
+    if membership is None:
+        raise ValidationError({"relationship_manager": _("Assign a relationship manager.")})
+    if not membership.is_active or membership.role not in RM_ROLES:
+        raise ValidationError(
+            {"relationship_manager": _("Choose an active relationship manager of this office.")}
+        )
+
+
+def _check_customer_contacts(customer: Customer) -> None:
+    errors = {}
+    for field in ("business_manager", "counterpart"):
+        contact = getattr(customer, field)
+        if contact is not None and contact.customer_id != customer.pk:
+            errors[field] = _("This contact belongs to another customer.")
+    if errors:
+        raise ValidationError(errors)
+
+
+# Customers ---------------------------------------------------------------------------------------
+
+CUSTOMER_FIELDS = (
+    "name",
+    "division",
+    "status",
+    "relationship_manager",
+    "business_manager",
+    "counterpart",
+    "strategy",
+    "business_drivers",
+    "demand_patterns",
+    "services_consumed",
+    "notes",
+)
+
+
+@transaction.atomic
+def customer_create(*, actor, **data) -> Customer:
+    _check_rm(data.get("relationship_manager"))
+    customer = Customer()
+    changes = _apply(customer, {k: v for k, v in data.items() if k in CUSTOMER_FIELDS})
+    _check_customer_contacts(customer)
+    _save(customer, actor=actor, action="customer.created", changes=changes, created=True)
+    RelationshipManagerAssignment.objects.create(
+        customer=customer,
+        relationship_manager=customer.relationship_manager,
+        assigned_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, actor, **data) -> Customer:
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    previous_rm_id = customer.relationship_manager_id
+    if "relationship_manager" in data:
+        _check_rm(data["relationship_manager"])
+    changes = _apply(customer, {k: v for k, v in data.items() if k in CUSTOMER_FIELDS})
+    _check_customer_contacts(customer)
+    _save(customer, actor=actor, action="customer.updated", changes=changes)
+    if customer.relationship_manager_id != previous_rm_id:
+        now = timezone.now()
+        RelationshipManagerAssignment.objects.filter(
+            customer=customer, ended_at__isnull=True
+        ).update(ended_at=now)
+        RelationshipManagerAssignment.objects.create(
+            customer=customer,
+            relationship_manager=customer.relationship_manager,
+            started_at=now,
+            assigned_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+    return customer
+
+
+@transaction.atomic
+def customer_delete(*, customer: Customer, actor) -> None:
+    audit_record(actor=actor, action="customer.deleted", obj=customer)
+    customer.delete()
+
+
+# Purchasers --------------------------------------------------------------------------------------
+
+PURCHASER_FIELDS = ("customer", "name", "manager", "it_contact", "notes")
+
+
+def _check_purchaser(purchaser: Purchaser) -> None:
+    if purchaser.manager is not None and purchaser.manager.customer_id != purchaser.customer_id:
+        raise ValidationError({"manager": _("This contact belongs to another customer.")})
+    if purchaser.it_contact is not None and purchaser.it_contact.role not in STAFF_ROLES:
+        raise ValidationError({"it_contact": _("The IT contact must be a staff member.")})
+
+
+@transaction.atomic
+def purchaser_create(*, actor, **data) -> Purchaser:
+    purchaser = Purchaser()
+    changes = _apply(purchaser, {k: v for k, v in data.items() if k in PURCHASER_FIELDS})
+    _check_purchaser(purchaser)
+    _save(purchaser, actor=actor, action="purchaser.created", changes=changes, created=True)
+    return purchaser
+
+
+@transaction.atomic
+def purchaser_update(*, purchaser: Purchaser, actor, **data) -> Purchaser:
+    data.pop("customer", None)  # a purchaser does not move between customers
+    changes = _apply(purchaser, {k: v for k, v in data.items() if k in PURCHASER_FIELDS})
+    _check_purchaser(purchaser)
+    _save(purchaser, actor=actor, action="purchaser.updated", changes=changes)
+    return purchaser
+
+
+@transaction.atomic
+def purchaser_delete(*, purchaser: Purchaser, actor) -> None:
+    audit_record(actor=actor, action="purchaser.deleted", obj=purchaser)
+    purchaser.delete()
+
+
+# Contacts ----------------------------------------------------------------------------------------
+
+CONTACT_FIELDS = (
+    "customer",
+    "purchaser",
+    "name",
+    "title",
+    "email",
+    "phone",
+    "role",
+    "interests",
+    "responsibilities",
+    "influence",
+    "authority",
+)
+
+
+@transaction.atomic
+def contact_create(*, actor, **data) -> Contact:
+    contact = Contact()
+    data["email"] = (data.get("email") or "").strip().lower()
+    changes = _apply(contact, {k: v for k, v in data.items() if k in CONTACT_FIELDS})
+    _save(contact, actor=actor, action="contact.created", changes=changes, created=True)
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, actor, **data) -> Contact:
+    data.pop("customer", None)
+    if "email" in data:
+        data["email"] = (data["email"] or "").strip().lower()
+    changes = _apply(contact, {k: v for k, v in data.items() if k in CONTACT_FIELDS})
+    _save(contact, actor=actor, action="contact.updated", changes=changes)
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact, actor) -> None:
+    audit_record(actor=actor, action="contact.deleted", obj=contact)
+    contact.delete()
+
+
+def contact_portal_role(contact: Contact) -> str:
+    """Business manager or counterpart: the customer role (mandate); a purchaser's contact: not."""
+    customer = contact.customer
+    if contact.pk in (customer.business_manager_id, customer.counterpart_id):
+        return Role.CUSTOMER
+    if contact.purchaser_id:
+        return Role.PURCHASER
+    raise ValidationError(
+        _(
+            "Only the customer's business manager or counterpart, or a purchaser's contact, "
+            "can be invited to the portal."
+        )
+    )
+
+
+@transaction.atomic
+def contact_invite(*, contact: Contact, actor):
+    """Invite a contact to the portal with the role their place in the business gives them."""
+    if not contact.email:
+        raise ValidationError({"email": _("The contact needs an email address first.")})
+    if contact.membership_id and contact.membership.is_active:
+        raise ValidationError(_("This contact already has a portal login."))
+    role = contact_portal_role(contact)
+    invitation, url = tenancy_services.invitation_create(
+        tenant=contact.tenant, email=contact.email, role=role, invited_by=actor
+    )
+    contact.portal_invitation = invitation
+    contact.save(update_fields=["portal_invitation", "updated_at"])
+    return invitation, url
+
+
+def contact_link_membership(*, invitation, membership, **_kwargs) -> None:
+    """On invitation acceptance, give the contact its portal login (signal receiver)."""
+    Contact.objects.filter(portal_invitation=invitation).update(membership=membership)
+
+
+# Business expectations ---------------------------------------------------------------------------
+
+EXPECTATION_FIELDS = (
+    "customer",
+    "title",
+    "service",
+    "description",
+    "acceptance_criteria",
+    "metrics",
+    "status",
+)
+
+
+@transaction.atomic
+def expectation_create(*, actor, **data) -> BusinessExpectation:
+    if data.get("status") == BusinessExpectation.Status.AGREED:
+        raise ValidationError({"status": _("An expectation is agreed by the business, not set.")})
+    expectation = BusinessExpectation()
+    changes = _apply(expectation, {k: v for k, v in data.items() if k in EXPECTATION_FIELDS})
+    _save(expectation, actor=actor, action="expectation.created", changes=changes, created=True)
+    return expectation
+
+
+@transaction.atomic
+def expectation_update(*, expectation: BusinessExpectation, actor, **data) -> BusinessExpectation:
+    data.pop("customer", None)
+    agreed = BusinessExpectation.Status.AGREED
+    if data.get("status") == agreed and expectation.status != agreed:
+        raise ValidationError({"status": _("An expectation is agreed by the business, not set.")})
+    substantive = {"title", "service", "description", "acceptance_criteria", "metrics"}
+    changes = _apply(expectation, {k: v for k, v in data.items() if k in EXPECTATION_FIELDS})
+    if expectation.status == agreed and substantive & changes.keys():
+        # Changing what was agreed needs a new agreement.
+        changes["status"] = [agreed, BusinessExpectation.Status.PROPOSED]
+        expectation.status = BusinessExpectation.Status.PROPOSED
+        expectation.agreed_at = None
+        expectation.agreed_by_business = None
+    _save(expectation, actor=actor, action="expectation.updated", changes=changes)
+    return expectation
+
+
+@transaction.atomic
+def expectation_agree(*, expectation: BusinessExpectation, membership: Membership):
+    """The customer (who holds the mandate) agrees a proposed expectation; purchasers cannot."""
+    expectation = BusinessExpectation.objects.select_for_update().get(pk=expectation.pk)
+    contact = getattr(membership, "contact", None)
+    if membership.role != Role.CUSTOMER or contact is None:
+        raise PermissionDenied(_("Only the customer, who holds the mandate, can agree."))
+    if contact.customer_id != expectation.customer_id:
+        raise PermissionDenied(_("Only the customer, who holds the mandate, can agree."))
+    if expectation.status != BusinessExpectation.Status.PROPOSED:
+        raise ValidationError(_("Only a proposed expectation can be agreed."))
+    expectation.status = BusinessExpectation.Status.AGREED
+    expectation.agreed_by_business = contact
+    expectation.agreed_at = timezone.now()
+    if expectation.agreed_by_it_id is None:
+        expectation.agreed_by_it = expectation.customer.relationship_manager
+    expectation.save()
+    audit_record(
+        actor=membership.user,
+        action="expectation.agreed",
+        obj=expectation,
+        changes={
+            "status": [BusinessExpectation.Status.PROPOSED, BusinessExpectation.Status.AGREED]
+        },
+    )
+    return expectation
+
+
+@transaction.atomic
+def expectation_delete(*, expectation: BusinessExpectation, actor) -> None:
+    audit_record(actor=actor, action="expectation.deleted", obj=expectation)
+    expectation.delete()
+
+
+# Register ----------------------------------------------------------------------------------------
+
+REGISTER_FIELDS = (
+    "customer",
+    "kind",
+    "title",
+    "description",
+    "owner",
+    "impact",
+    "likelihood",
+    "status",
+    "review_date",
+)
+
+
+def _check_register(item: RegisterItem) -> None:
+    if item.owner is not None and item.owner.role not in STAFF_ROLES:
+        raise ValidationError({"owner": _("The owner must be a staff member.")})
+
+
+@transaction.atomic
+def register_item_create(*, actor, **data) -> RegisterItem:
+    item = RegisterItem()
+    changes = _apply(item, {k: v for k, v in data.items() if k in REGISTER_FIELDS})
+    _check_register(item)
+    _save(item, actor=actor, action="register_item.created", changes=changes, created=True)
+    return item
+
+
+@transaction.atomic
+def register_item_update(*, item: RegisterItem, actor, **data) -> RegisterItem:
+    data.pop("customer", None)
+    changes = _apply(item, {k: v for k, v in data.items() if k in REGISTER_FIELDS})
+    _check_register(item)
+    _save(item, actor=actor, action="register_item.updated", changes=changes)
+    return item
+
+
+@transaction.atomic
+def register_item_delete(*, item: RegisterItem, actor) -> None:
+    audit_record(actor=actor, action="register_item.deleted", obj=item)
+    item.delete()
+
+
+# Action items ------------------------------------------------------------------------------------
+
+ACTION_FIELDS = (
+    "customer",
+    "title",
+    "description",
+    "owner_member",
+    "owner_contact",
+    "due_date",
+    "status",
+    "source",
+    "source_ref",
+)
+
+
+def _check_action(item: ActionItem) -> None:
+    if item.owner_member is not None and item.owner_member.role not in STAFF_ROLES:
+        raise ValidationError({"owner_member": _("A staff owner must be a staff member.")})
+    if item.status == ActionItem.Status.DONE and item.completed_at is None:
+        item.completed_at = timezone.now()
+    elif item.status != ActionItem.Status.DONE:
+        item.completed_at = None
+
+
+@transaction.atomic
+def action_item_create(*, actor, **data) -> ActionItem:
+    item = ActionItem(created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    changes = _apply(item, {k: v for k, v in data.items() if k in ACTION_FIELDS})
+    _check_action(item)
+    _save(item, actor=actor, action="action_item.created", changes=changes, created=True)
+    return item
+
+
+@transaction.atomic
+def action_item_update(*, item: ActionItem, actor, **data) -> ActionItem:
+    data.pop("customer", None)
+    changes = _apply(item, {k: v for k, v in data.items() if k in ACTION_FIELDS})
+    _check_action(item)
+    _save(item, actor=actor, action="action_item.updated", changes=changes)
+    return item
+
+
+@transaction.atomic
+def action_item_delete(*, item: ActionItem, actor) -> None:
+    audit_record(actor=actor, action="action_item.deleted", obj=item)
+    item.delete()
+
+
+def _portal_owns(item: ActionItem, membership: Membership) -> bool:
+    contact = getattr(membership, "contact", None)
+    return contact is not None and item.owner_contact_id == contact.pk
+
+
+@transaction.atomic
+def action_item_comment(*, item: ActionItem, membership: Membership, body: str):
+    """Staff comment on any item; a portal user only on the items they own."""
+    if membership.is_portal and not _portal_owns(item, membership):
+        raise PermissionDenied(_("You can comment only on your own action items."))
+    if membership.is_read_only:
+        raise PermissionDenied(_("Analysts have read-only access."))
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a comment.")})
+    return ActionItemComment.objects.create(action_item=item, author=membership.user, body=body)
+
+
+@transaction.atomic
+def action_item_mark_done(*, item: ActionItem, membership: Membership) -> ActionItem:
+    if membership.is_portal and not _portal_owns(item, membership):
+        raise PermissionDenied(_("You can complete only your own action items."))
+    if membership.is_read_only:
+        raise PermissionDenied(_("Analysts have read-only access."))
+    return action_item_update(item=item, actor=membership.user, status=ActionItem.Status.DONE)
