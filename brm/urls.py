@@ -10,6 +10,7 @@ admin.site.login = login_required(admin.site.login)
 tenant_patterns = [
     path("", include("brm.tenancy.urls")),
     path("", include("brm.audit.urls")),
+    path("", include("customers.urls")),
 ]
 
 urlpatterns = [

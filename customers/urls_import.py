@@ -1,0 +1,3 @@
+"""import pages of the customers area (routes under /t/<slug>/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""portal pages of the customers area (routes under /t/<slug>/)."""
+
+urlpatterns: list = []

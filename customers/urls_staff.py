@@ -1,0 +1,3 @@
+"""staff pages of the customers area (routes under /t/<slug>/)."""
+
+urlpatterns: list = []
