@@ -28,7 +28,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    cache.clear()  # rate-limit counters must not leak between tests
+    """Rate-limit counters must not leak between tests; only this run's keys are removed."""
+    client = cache._cache.get_client(None, write=True)
+    keys = list(client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+    if keys:
+        client.delete(*keys)
     yield
 
 

@@ -28,4 +28,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# One test database per run, so that runs side by side (two checkouts, CI on a shared machine)
+# never destroy each other's database.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": os.environ.get(
+        "TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}_{os.getpid()}"  # noqa: F405
+    )
+}
 CELERY_TASK_ALWAYS_EAGER = False
