@@ -303,6 +303,16 @@ elif row[0] != owner:
     print(f"ensure_services: database {dbname} now owned by {owner} (was {row[0]})")
 else:
     print(f"ensure_services: database {dbname} exists (owner {owner})")
+
+# Each test run has its own test_<db>_<pid> database; drop those of runs that are gone
+# (killed before pytest-django could drop them). Only on this machine's own server.
+import os, re
+cur.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"test_{dbname}_%"])
+for (stale,) in cur.fetchall():
+    m = re.fullmatch(rf"test_{re.escape(dbname)}_(\d+)", stale)
+    if m and env["PG_LOCAL"] == "1" and not os.path.exists(f"/proc/{m.group(1)}"):
+        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(stale)))
+        print(f"ensure_services: dropped stale test database {stale}")
 conn.close()
 PY
 )"
@@ -328,7 +338,9 @@ if [ "$ROLES_VIA" = auto ]; then
     fi
 fi
 
-export OWNER_USER OWNER_PASSWORD RUNTIME_PASSWORD DB_NAME
+PG_LOCAL=0
+is_local "$PG_HOST" && PG_LOCAL=1
+export OWNER_USER OWNER_PASSWORD RUNTIME_PASSWORD DB_NAME PG_LOCAL
 ADMIN_ERR=""
 manage_roles() {  # returns 0, 3 (admin cannot connect) or 1
     local rc=0
