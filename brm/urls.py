@@ -10,12 +10,14 @@ admin.site.login = login_required(admin.site.login)
 tenant_patterns = [
     path("", include("brm.tenancy.urls")),
     path("", include("brm.audit.urls")),
+    path("", include("brm.api.staff_urls")),
     path("", include("customers.urls")),
 ]
 
 urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
+    path("api/v1/", include("brm.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,11 @@
 """How to make, in a given tenant, the object each tenant URL names. Areas add theirs here."""
 
+from brm.api.services import api_key_create
 from brm.audit.services import audit_record
 from brm.tenancy import services
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
+from tests.api.isolation import register_api, register_related
 from tests.isolation import MARKER, marked_rows, register
 
 
@@ -46,3 +48,26 @@ def tenancy_rows(tenant):
     )
     with tenant_context(tenant):
         audit_record(actor=m.user, action="isolation.check", obj=m, changes={"x": [MARKER, MARKER]})
+
+
+# REST API: API keys (staff pages) and the members endpoint.
+@register("api_keys:revoke")
+def api_key(tenant):
+    with tenant_context(tenant):
+        key, _raw = api_key_create(name=f"{MARKER} key", scope="read")
+    return {"pk": key.pk}
+
+
+@marked_rows
+def api_key_rows(tenant):
+    api_key(tenant)
+
+
+@register_api("/api/v1/members/{id}/")
+def api_member(tenant):
+    return {"id": _member(tenant).pk}
+
+
+@register_related("tenancy.membership")
+def related_member(tenant):
+    return _member(tenant).pk

@@ -8,3 +8,6 @@ class ApiConfig(AppConfig):
     name = "brm.api"
     label = "api"
     verbose_name = "API"
+
+    def ready(self):
+        from . import schema  # noqa: F401  (registers the OpenAPI security scheme)

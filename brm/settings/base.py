@@ -250,3 +250,45 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# API
+# /api/v1/ is key-only: `Authorization: Bearer <key>`, the key chooses the tenant (the middleware
+# enters it for the whole request) and its scope (read / write). No session authentication.
+INSTALLED_APPS += ["drf_spectacular_sidecar"]  # Swagger UI's files, served locally (no CDN)
+MIDDLEWARE += ["brm.api.middleware.ApiKeyMiddleware"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["brm.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["brm.api.permissions.ApiKeyScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["brm.api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "brm.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "brm.api.schema.BrmAutoSchema",
+    "EXCEPTION_HANDLER": "brm.api.exceptions.api_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/min")  # per key
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BRM Office API",
+    "DESCRIPTION": (
+        "The REST API of one BRM office. Send `Authorization: Bearer <key>`; the key chooses the "
+        "office. Lists are paginated (`page`, `page_size` up to 200). Every 4xx answer has the "
+        'shape `{"error": {"status", "code", "detail", "fields"}}`.'
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs hold no tenant data (the code is open source): public.
+    "SERVE_PUBLIC": True,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Schema generation runs outside any tenant and asks managers for `.none()` only (the model's
+    # shape, never rows); the scoped `objects` would raise there.
+    "DEFAULT_QUERY_MANAGER": "all_tenants",
+}

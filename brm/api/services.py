@@ -1,0 +1,143 @@
+"""Writes for API keys: make, revoke, authenticate (and note the use of) a key."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import string
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from brm.audit.services import audit_record
+from brm.tenancy.context import tenant_context
+from brm.tenancy.models import hash_token
+
+from .models import PREFIX_SETTING, ApiKey
+
+KEY_START = "brm"
+PREFIX_LENGTH = 8
+PREFIX_ALPHABET = string.ascii_lowercase + string.digits
+# last_used_at is a hint for admins ("is this key still in use?"), not an access log: writing it
+# on every request would make every API call a write on one hot row.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _new_prefix() -> str:
+    return "".join(secrets.choice(PREFIX_ALPHABET) for _i in range(PREFIX_LENGTH))
+
+
+def api_key_create(*, name: str, scope: str, created_by=None) -> tuple[ApiKey, str]:
+    """Make a key in the current tenant; returns it with the raw key, which is never stored."""
+    if scope not in ApiKey.Scope.values:
+        raise ValidationError({"scope": _("Choose read or write.")})
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the key a name.")})
+    with transaction.atomic():
+        for _attempt in range(5):
+            prefix = _new_prefix()
+            raw = f"{KEY_START}_{prefix}_{secrets.token_urlsafe(32)}"
+            try:
+                with transaction.atomic():
+                    api_key = ApiKey.objects.create(
+                        name=name,
+                        scope=scope,
+                        prefix=prefix,
+                        key_hash=hash_token(raw),
+                        created_by=created_by,
+                    )
+            except IntegrityError:
+                continue  # the prefix is taken in this tenant (36^8 choices): draw another
+            break
+        else:
+            raise RuntimeError("Could not draw an unused API key prefix.")
+        audit_record(
+            actor=created_by,
+            action="api_key.created",
+            obj=api_key,
+            changes={"name": [None, name], "scope": [None, scope]},
+        )
+    return api_key, raw
+
+
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey, actor) -> ApiKey:
+    """Stop a key from working, at once and for good."""
+    claimed = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if claimed != 1:
+        raise ValidationError(_("This API key was already revoked."))
+    api_key.refresh_from_db(fields=["revoked_at"])
+    audit_record(actor=actor, action="api_key.revoked", obj=api_key)
+    return api_key
+
+
+class ApiKeyInvalid(Exception):
+    """The presented key is malformed, unknown, revoked, or its office is closed."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _parse_prefix(raw: str) -> str | None:
+    parts = raw.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_START or not parts[2]:
+        return None
+    prefix = parts[1]
+    if len(prefix) != PREFIX_LENGTH or any(c not in PREFIX_ALPHABET for c in prefix):
+        return None
+    return prefix
+
+
+def _set_prefix_setting(value: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [PREFIX_SETTING, value])
+
+
+def api_key_authenticate(raw: str) -> ApiKey:
+    """The active key matching `raw`, with its tenant, or ApiKeyInvalid.
+
+    Runs before any tenant is known. Row-level security shows this one read the rows carrying the
+    presented prefix (in whatever tenant), and nothing else; the hash decides which, if any, it is.
+    A prefix is unique within a tenant and almost surely across tenants; comparing every candidate
+    keeps a cross-tenant clash harmless.
+    """
+    prefix = _parse_prefix(raw)
+    if prefix is None:
+        raise ApiKeyInvalid(_("Invalid API key."))
+    with transaction.atomic():
+        _set_prefix_setting(prefix)
+        candidates = list(ApiKey.all_tenants.select_related("tenant").filter(prefix=prefix))
+        _set_prefix_setting("")
+    digest = hash_token(raw)
+    api_key = next((k for k in candidates if hmac.compare_digest(k.key_hash, digest)), None)
+    if api_key is None or not api_key.tenant.is_active:
+        raise ApiKeyInvalid(_("Invalid API key."))
+    if not api_key.is_active:
+        raise ApiKeyInvalid(_("This API key was revoked."))
+    return api_key
+
+
+def api_key_mark_used(api_key: ApiKey) -> None:
+    """Note that the key was used, at most once per LAST_USED_RESOLUTION.
+
+    Its own short transaction, so the row is not kept locked for the whole API request; the
+    conditional UPDATE makes concurrent requests write it once.
+    """
+    now = timezone.now()
+    threshold = now - LAST_USED_RESOLUTION
+    if api_key.last_used_at is not None and api_key.last_used_at > threshold:
+        return
+    with tenant_context(api_key.tenant):
+        ApiKey.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=threshold), pk=api_key.pk
+        ).update(last_used_at=now)
+    api_key.last_used_at = now

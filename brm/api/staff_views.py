@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from brm.tenancy.views import PAGE_SIZE, admin_required
+
+from . import services
+from .forms import ApiKeyForm
+from .models import ApiKey
+
+
+@admin_required
+def api_key_list(request):
+    keys = ApiKey.objects.select_related("created_by").order_by("-created_at", "-pk")
+    page = Paginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "api/apikey_list.html", {"page": page})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def api_key_create_view(request):
+    form = ApiKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            api_key, raw = services.api_key_create(
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            # Rendered, not redirected: the raw key is shown this once and never stored anywhere.
+            response = render(request, "api/apikey_created.html", {"api_key": api_key, "raw": raw})
+            add_never_cache_headers(response)
+            return response
+    return render(request, "api/apikey_form.html", {"form": form})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def api_key_revoke_view(request, pk):
+    api_key = get_object_or_404(ApiKey.objects, pk=pk)
+    if request.method == "POST":
+        try:
+            services.api_key_revoke(api_key=api_key, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The API key %(name)s was revoked.") % {"name": api_key.name}
+            )
+        return redirect("api_keys:list", tenant_slug=request.tenant.slug)
+    return render(request, "api/apikey_confirm_revoke.html", {"api_key": api_key})
