@@ -187,3 +187,21 @@ def test_last_admin_cannot_be_demoted(client, tenant_a, admin_a):
     )
     assert response.status_code == 200
     assert b"at least one active admin" in response.content
+
+
+def test_password_reset_mails_a_working_link(client, tenant_a, admin_a, mailoutbox):
+    import re
+
+    response = client.post(reverse("account_reset_password"), {"email": admin_a.user.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/key/\S+)", mailoutbox[0].body)[1]
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    done = client.post(
+        form.redirect_chain[-1][0] if form.redirect_chain else link,
+        {"password1": "a-brand-new-pass-9", "password2": "a-brand-new-pass-9"},
+    )
+    assert done.status_code == 302
+    admin_a.user.refresh_from_db()
+    assert admin_a.user.check_password("a-brand-new-pass-9")
