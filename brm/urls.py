@@ -17,7 +17,8 @@ tenant_patterns = [
 urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
-    path("api/v1/", include("brm.api.urls")),
+    path("api/v1/", include("customers.api.urls")),
+    path("api/v1/", include("brm.api.urls")),  # last: its catch-all answers unknown paths
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -71,3 +71,97 @@ def api_member(tenant):
 @register_related("tenancy.membership")
 def related_member(tenant):
     return _member(tenant).pk
+
+
+# Customers API --------------------------------------------------------------------------------
+
+
+def _customer(tenant):
+    from tests.factories import CustomerFactory
+
+    rm = services.member_add_with_password(
+        tenant=tenant,
+        email=f"{MARKER}-rm-{tenant.slug}@example.test",
+        password="x-long-password",
+        role=Role.RELATIONSHIP_MANAGER,
+        full_name=f"{MARKER} rm",
+    )
+    with tenant_context(tenant):
+        return CustomerFactory(
+            name=f"{MARKER} customer {CUSTOMER_SEQ.pop()}", relationship_manager=rm
+        )
+
+
+CUSTOMER_SEQ = list(range(10_000))
+
+
+def _in(tenant, factory, **kwargs):
+    with tenant_context(tenant):
+        return factory(**kwargs)
+
+
+@register_related("customers.customer")
+def related_customer(tenant):
+    return _customer(tenant).pk
+
+
+@register_api("/api/v1/customers/{id}/")
+def api_customer(tenant):
+    return {"id": related_customer(tenant)}
+
+
+@register_related("customers.purchaser")
+def related_purchaser(tenant):
+    from tests.factories import PurchaserFactory
+
+    return _in(tenant, PurchaserFactory, customer=_customer(tenant), name=f"{MARKER} unit").pk
+
+
+@register_api("/api/v1/purchasers/{id}/")
+def api_purchaser(tenant):
+    return {"id": related_purchaser(tenant)}
+
+
+@register_related("customers.contact")
+def related_contact(tenant):
+    from tests.factories import ContactFactory
+
+    return _in(tenant, ContactFactory, customer=_customer(tenant), name=f"{MARKER} person").pk
+
+
+@register_api("/api/v1/contacts/{id}/")
+def api_contact(tenant):
+    return {"id": related_contact(tenant)}
+
+
+@register_api("/api/v1/expectations/{id}/")
+def api_expectation(tenant):
+    from tests.factories import ExpectationFactory
+
+    return {
+        "id": _in(
+            tenant, ExpectationFactory, customer=_customer(tenant), title=f"{MARKER} expectation"
+        ).pk
+    }
+
+
+@register_api("/api/v1/register-items/{id}/")
+def api_register_item(tenant):
+    from tests.factories import RegisterItemFactory
+
+    return {
+        "id": _in(
+            tenant, RegisterItemFactory, customer=_customer(tenant), title=f"{MARKER} risk"
+        ).pk
+    }
+
+
+@register_api("/api/v1/action-items/{id}/")
+def api_action_item(tenant):
+    from tests.factories import ActionItemFactory
+
+    return {
+        "id": _in(
+            tenant, ActionItemFactory, customer=_customer(tenant), title=f"{MARKER} action"
+        ).pk
+    }

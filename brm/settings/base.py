@@ -291,4 +291,5 @@ SPECTACULAR_SETTINGS = {
     # Schema generation runs outside any tenant and asks managers for `.none()` only (the model's
     # shape, never rows); the scoped `objects` would raise there.
     "DEFAULT_QUERY_MANAGER": "all_tenants",
+    "ENUM_NAME_OVERRIDES": {"LevelEnum": "customers.models.Level"},
 }

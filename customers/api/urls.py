@@ -1,0 +1,15 @@
+"""/api/v1/ endpoints of the customers area (mounted before the API core's catch-all)."""
+
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("customers", views.CustomerViewSet, basename="customer")
+router.register("purchasers", views.PurchaserViewSet, basename="purchaser")
+router.register("contacts", views.ContactViewSet, basename="contact")
+router.register("expectations", views.ExpectationViewSet, basename="expectation")
+router.register("register-items", views.RegisterItemViewSet, basename="register-item")
+router.register("action-items", views.ActionItemViewSet, basename="action-item")
+
+urlpatterns = router.urls

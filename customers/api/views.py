@@ -1,0 +1,178 @@
+"""API of the customers area. Writes go through customers.services, like the pages do."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from brm.api.viewsets import TenantModelViewSet
+from customers import services
+from customers.models import (
+    ActionItem,
+    BusinessExpectation,
+    Contact,
+    Customer,
+    Purchaser,
+    RegisterItem,
+)
+
+from . import filters, serializers
+
+
+def _docs(noun: str, plural: str, filters_text: str):
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"List {plural}",
+            description=f"{plural.capitalize()} of the key's office, paginated. {filters_text}",
+        ),
+        retrieve=extend_schema(summary=f"One {noun}", description=f"A {noun}, by id."),
+        create=extend_schema(
+            summary=f"Create a {noun}", description=f"Creates a {noun}; the change is audited."
+        ),
+        update=extend_schema(
+            summary=f"Replace a {noun}",
+            description=f"Updates every field of a {noun}; the change is audited.",
+        ),
+        partial_update=extend_schema(
+            summary=f"Update a {noun}", description=f"Updates some fields of a {noun}; audited."
+        ),
+        destroy=extend_schema(
+            summary=f"Delete a {noun}", description=f"Deletes a {noun}; the deletion is audited."
+        ),
+    )
+
+
+class ServiceViewSet(TenantModelViewSet):
+    """Maps create / update / destroy onto the area's services (one rule, every caller)."""
+
+    create_service = None
+    update_service = None
+    update_kwarg = ""
+    delete_service = None
+
+    def _actor(self):
+        api_key = self.request.auth
+        return getattr(api_key, "created_by", None)
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).create_service(
+            actor=self._actor(), **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        kwargs = {self.update_kwarg: serializer.instance}
+        serializer.instance = type(self).update_service(
+            actor=self._actor(), **kwargs, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        type(self).delete_service(**{self.update_kwarg: instance}, actor=self._actor())
+
+
+@_docs(
+    "customer",
+    "customers",
+    "Filter by `status`, `division`, `relationship_manager`; "
+    "`search` in name and division; `ordering` by name, division, status, created, updated.",
+)
+class CustomerViewSet(ServiceViewSet):
+    model = Customer
+    serializer_class = serializers.CustomerSerializer
+    filterset_class = filters.CustomerFilterSet
+    create_service = services.customer_create
+    update_service = services.customer_update
+    update_kwarg = "customer"
+    delete_service = services.customer_delete
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("relationship_manager__user")
+            .order_by("name", "pk")
+        )
+
+
+@_docs("purchaser", "purchasers", "Filter by `customer`; `search` in name.")
+class PurchaserViewSet(ServiceViewSet):
+    model = Purchaser
+    serializer_class = serializers.PurchaserSerializer
+    filterset_class = filters.PurchaserFilterSet
+    create_service = services.purchaser_create
+    update_service = services.purchaser_update
+    update_kwarg = "purchaser"
+    delete_service = services.purchaser_delete
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("customer_id", "name", "pk")
+
+
+@_docs(
+    "contact",
+    "contacts",
+    "Filter by `customer`, `purchaser`, exact `email`; `search` in name, email and title.",
+)
+class ContactViewSet(ServiceViewSet):
+    model = Contact
+    serializer_class = serializers.ContactSerializer
+    filterset_class = filters.ContactFilterSet
+    create_service = services.contact_create
+    update_service = services.contact_update
+    update_kwarg = "contact"
+    delete_service = services.contact_delete
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("customer_id", "name", "pk")
+
+
+@_docs(
+    "business expectation",
+    "business expectations",
+    "Filter by `customer`, `status`. `agreed` is set only by the customer on the portal.",
+)
+class ExpectationViewSet(ServiceViewSet):
+    model = BusinessExpectation
+    serializer_class = serializers.ExpectationSerializer
+    filterset_class = filters.ExpectationFilterSet
+    create_service = services.expectation_create
+    update_service = services.expectation_update
+    update_kwarg = "expectation"
+    delete_service = services.expectation_delete
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("customer_id", "title", "pk")
+
+
+@_docs(
+    "register item",
+    "register items (opportunities, risks, constraints)",
+    "Filter by `customer`, `kind`, `status`, `owner`, `review_before`.",
+)
+class RegisterItemViewSet(ServiceViewSet):
+    model = RegisterItem
+    serializer_class = serializers.RegisterItemSerializer
+    filterset_class = filters.RegisterItemFilterSet
+    create_service = services.register_item_create
+    update_service = services.register_item_update
+    update_kwarg = "item"
+    delete_service = services.register_item_delete
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("customer_id", "kind", "title", "pk")
+
+
+@_docs(
+    "action item",
+    "action items",
+    "Filter by `customer`, `status` (`open` = open or in "
+    "progress), `owner` (member id), `owner_contact`, `due_before`, `due_after`, `source`; "
+    "`search` in title; `ordering` by due_date, title, status, created.",
+)
+class ActionItemViewSet(ServiceViewSet):
+    model = ActionItem
+    serializer_class = serializers.ActionItemSerializer
+    filterset_class = filters.ActionItemFilterSet
+    create_service = services.action_item_create
+    update_service = services.action_item_update
+    update_kwarg = "item"
+    delete_service = services.action_item_delete
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("due_date", "pk")
