@@ -1,0 +1,71 @@
+"""How a key is resolved: the whole request runs in its tenant, last use is noted at most once a
+minute, and the API refuses to run unscoped."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from brm.api.models import ApiKey
+from brm.tenancy.context import current_tenant_id_or_none
+from tests.api.conftest import client_for, make_key
+
+pytestmark = pytest.mark.django_db
+
+
+def _last_used(tenant, in_tenant):
+    with in_tenant(tenant):
+        return ApiKey.objects.get().last_used_at
+
+
+def test_last_use_is_recorded_at_most_once_a_minute(tenant_a, in_tenant):
+    _key, raw = make_key(tenant_a)
+    assert _last_used(tenant_a, in_tenant) is None
+    client = client_for(raw)
+    client.get("/api/v1/tenant/")
+    first = _last_used(tenant_a, in_tenant)
+    assert first is not None
+    client.get("/api/v1/tenant/")
+    assert _last_used(tenant_a, in_tenant) == first
+
+    with in_tenant(tenant_a):
+        ApiKey.objects.update(last_used_at=timezone.now() - timedelta(minutes=2))
+    client.get("/api/v1/tenant/")
+    assert _last_used(tenant_a, in_tenant) > first
+
+
+def test_failed_key_records_no_use(tenant_a, in_tenant):
+    _key, raw = make_key(tenant_a)
+    client_for(raw + "x").get("/api/v1/tenant/")
+    assert _last_used(tenant_a, in_tenant) is None
+
+
+def test_request_runs_inside_the_key_tenant(tenant_a, monkeypatch):
+    from brm.api import views
+
+    seen = []
+    original = views.TenantView.get
+
+    def spy(self, request):
+        seen.append(current_tenant_id_or_none())
+        return original(self, request)
+
+    monkeypatch.setattr(views.TenantView, "get", spy)
+    client_for(make_key(tenant_a)[1]).get("/api/v1/tenant/")
+    assert seen == [tenant_a.pk]
+    assert current_tenant_id_or_none() is None  # and is left afterwards
+
+
+def test_without_the_middleware_the_api_fails_closed(tenant_a, settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("ApiKeyMiddleware")]
+    client = client_for(make_key(tenant_a)[1])
+    client.raise_request_exception = False
+    assert client.get("/api/v1/tenant/").status_code == 500
+
+
+@override_settings(ROOT_URLCONF="tests.api.probe_urls")
+def test_schema_and_docs_need_no_key_but_data_does(tenant_a):
+    client = APIClient()
+    assert client.get("/api/v1/probes/1/").status_code == 401
