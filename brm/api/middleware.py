@@ -45,5 +45,6 @@ class ApiKeyMiddleware:
             return self.get_response(request)
         api_key_mark_used(api_key)
         request.api_key = api_key
+        request.tenant = api_key.tenant  # like /t/<slug>/ pages: one place resolves the tenant
         with tenant_context(api_key.tenant):
             return self.get_response(request)

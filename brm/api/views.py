@@ -20,7 +20,7 @@ class TenantView(generics.GenericAPIView):
         description="The office (tenant) the key belongs to; every other endpoint works in it.",
     )
     def get(self, request):
-        return Response(self.get_serializer(request.auth.tenant).data)
+        return Response(self.get_serializer(request.tenant).data)
 
 
 @extend_schema_view(
