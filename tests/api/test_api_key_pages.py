@@ -89,3 +89,23 @@ def test_admin_sees_the_api_keys_link(client, tenant_a, admin_a, rm_a):
     )
     client.force_login(rm_a.user)
     assert "api-keys" not in client.get(f"/t/{tenant_a.slug}/").content.decode()
+
+
+def test_key_list_costs_the_same_queries_for_one_key_or_many(client, tenant_a, admin_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.api.conftest import make_key
+
+    client.force_login(admin_a.user)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/t/{tenant_a.slug}/api-keys/").status_code == 200
+        return len(ctx)
+
+    make_key(tenant_a, name="one")
+    with_one = queries()
+    for i in range(5):
+        make_key(tenant_a, name=f"more {i}")
+    assert queries() == with_one
