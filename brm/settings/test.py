@@ -32,7 +32,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # never destroy each other's database.
 DATABASES["default"]["TEST"] = {  # noqa: F405
     "NAME": os.environ.get(
-        "TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}_{os.getpid()}"  # noqa: F405
+        "TEST_DATABASE_NAME",
+        f"test_{DATABASES['default']['NAME']}_{os.getpid()}",  # noqa: F405
     )
 }
 CELERY_TASK_ALWAYS_EAGER = False
