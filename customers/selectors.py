@@ -6,13 +6,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.utils import timezone
 
 from brm.audit.models import AuditEvent
 from brm.tenancy.models import Membership, Role
 
-from .models import ActionItem, Contact, Customer, Purchaser
+from .models import (
+    ActionItem,
+    ActionItemComment,
+    BusinessExpectation,
+    Contact,
+    Customer,
+    Purchaser,
+)
 
 CUSTOMER_ORDERINGS = {
     "name": ("name", "pk"),
@@ -205,3 +212,89 @@ def portal_contact(membership: Membership) -> Contact | None:
         .filter(membership=membership)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class PortalScope:
+    """What one portal login may see.
+
+    A customer (business manager or counterpart, who holds the mandate) sees the whole customer;
+    a purchaser sees only their own purchaser unit. Both see only the action items they own.
+    """
+
+    contact: Contact
+    whole_customer: bool
+
+    @property
+    def customer(self) -> Customer:
+        return self.contact.customer
+
+    @property
+    def purchaser_id(self) -> int | None:
+        return None if self.whole_customer else self.contact.purchaser_id
+
+
+def portal_scope(membership: Membership) -> PortalScope | None:
+    """The scope of a portal membership, or None while its login is not linked to a contact."""
+    contact = (
+        Contact.objects.select_related("customer__relationship_manager__user", "purchaser")
+        .filter(membership=membership)
+        .first()
+    )
+    if contact is None or not membership.is_portal:
+        return None
+    return PortalScope(contact=contact, whole_customer=membership.role == Role.CUSTOMER)
+
+
+def portal_purchaser_list(scope: PortalScope) -> QuerySet[Purchaser]:
+    qs = Purchaser.objects.filter(customer_id=scope.contact.customer_id).select_related(
+        "manager", "it_contact__user"
+    )
+    if not scope.whole_customer:
+        if scope.purchaser_id is None:
+            return qs.none()
+        qs = qs.filter(pk=scope.purchaser_id)
+    return qs.order_by("name", "pk")
+
+
+def portal_contact_list(scope: PortalScope) -> QuerySet[Contact]:
+    qs = Contact.objects.filter(customer_id=scope.contact.customer_id).select_related("purchaser")
+    if not scope.whole_customer:
+        if scope.purchaser_id is None:
+            return qs.none()
+        qs = qs.filter(purchaser_id=scope.purchaser_id)
+    return qs.order_by("name", "pk")
+
+
+def portal_expectation_list(scope: PortalScope) -> QuerySet[BusinessExpectation]:
+    """The customer's expectations as the business sees them: drafts stay with the office.
+
+    Purchasers read them too (they discuss services); only the customer can agree.
+    """
+    order = Case(
+        When(status=BusinessExpectation.Status.PROPOSED, then=0),
+        When(status=BusinessExpectation.Status.AGREED, then=1),
+        default=2,
+    )
+    return (
+        BusinessExpectation.objects.filter(customer_id=scope.contact.customer_id)
+        .exclude(status=BusinessExpectation.Status.DRAFT)
+        .select_related("agreed_by_business", "agreed_by_it__user")
+        .order_by(order, "title", "pk")
+    )
+
+
+def portal_action_item_list(scope: PortalScope) -> QuerySet[ActionItem]:
+    """The action items this contact owns, open ones first."""
+    order = Case(When(status__in=ActionItem.OPEN_STATUSES, then=0), default=1)
+    return (
+        ActionItem.objects.filter(
+            owner_contact=scope.contact, customer_id=scope.contact.customer_id
+        )
+        .select_related("customer")
+        .order_by(order, F("due_date").asc(nulls_last=True), "pk")
+    )
+
+
+def action_item_comment_list(item: ActionItem) -> QuerySet[ActionItemComment]:
+    return ActionItemComment.objects.filter(action_item=item).select_related("author")

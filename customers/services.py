@@ -449,3 +449,17 @@ def action_item_mark_done(*, item: ActionItem, membership: Membership) -> Action
     if membership.is_read_only:
         raise PermissionDenied(_("Analysts have read-only access."))
     return action_item_update(item=item, actor=membership.user, status=ActionItem.Status.DONE)
+
+
+def expectation_can_agree(*, expectation: BusinessExpectation, membership: Membership) -> bool:
+    """Whether `expectation_agree` would accept this membership now (to offer the button).
+
+    The same conditions as expectation_agree, which stays the rule that is enforced.
+    """
+    contact = getattr(membership, "contact", None)
+    return (
+        membership.role == Role.CUSTOMER
+        and contact is not None
+        and contact.customer_id == expectation.customer_id
+        and expectation.status == BusinessExpectation.Status.PROPOSED
+    )

@@ -2,7 +2,9 @@
 
 Every URL under /t/<slug>/ is found by walking the URLconf, so a new page is covered the moment it
 is routed. A page whose URL takes an object id must say how to make such an object in a given
-tenant (`register`); the harness fails for any routed page that has not. For each page it checks:
+tenant (`register`); the harness fails for any routed page that has not. Portal pages are asked
+for by a customer-role member, whom each area may link to its records (`portal_user_linker`).
+For each page it checks:
   * a member of tenant A asking, under A's prefix, for tenant B's object gets 404;
   * list pages (no object in the URL) show none of tenant B's rows;
   * a member of A asking for anything under B's prefix gets 404.
@@ -23,6 +25,10 @@ MARKER = "isolation-marker-of-tenant-b"
 OBJECT_FACTORIES: dict[str, Callable] = {}
 # Functions(tenant) that create rows carrying MARKER in tenant B before list pages are read.
 MARKED_ROW_FACTORIES: list[Callable] = []
+# Functions(membership) that link the harness's portal user to what an area's portal pages show
+# (customers: the contact of a customer), so that portal pages have something to show, and
+# portal object pages answer 200 for the owner's objects.
+PORTAL_USER_LINKERS: list[Callable] = []
 
 
 def register(url_name: str):
@@ -35,6 +41,11 @@ def register(url_name: str):
 
 def marked_rows(func):
     MARKED_ROW_FACTORIES.append(func)
+    return func
+
+
+def portal_user_linker(func):
+    PORTAL_USER_LINKERS.append(func)
     return func
 
 

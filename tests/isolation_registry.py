@@ -6,7 +6,7 @@ from brm.tenancy import services
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from tests.api.isolation import register_api, register_related
-from tests.isolation import MARKER, marked_rows, register
+from tests.isolation import MARKER, marked_rows, portal_user_linker, register
 
 
 def _member(tenant, role=Role.ANALYST):
@@ -165,3 +165,116 @@ def api_action_item(tenant):
             tenant, ActionItemFactory, customer=_customer(tenant), title=f"{MARKER} action"
         ).pk
     }
+
+
+# Customers portal -----------------------------------------------------------------------------
+# The harness's portal user (a customer-role member) is linked to the business manager of one
+# customer per tenant; the portal object factories make their objects under that customer.
+PORTAL_CONTACT_EMAIL = "harness-portal-contact@business.example"
+
+
+def _portal_contact(tenant):
+    from customers.models import Contact
+    from tests.factories import ContactFactory, CustomerFactory
+
+    with tenant_context(tenant):
+        contact = Contact.objects.filter(email=PORTAL_CONTACT_EMAIL).first()
+        if contact is not None:
+            return contact
+    rm = services.member_add_with_password(
+        tenant=tenant,
+        email=f"harness-rm@{tenant.slug}.example.test",
+        password="x-long-password",
+        role=Role.RELATIONSHIP_MANAGER,
+        full_name="Harness RM",
+    )
+    with tenant_context(tenant):
+        customer = CustomerFactory(name="Harness portal customer", relationship_manager=rm)
+        contact = ContactFactory(
+            customer=customer, name="Harness portal contact", email=PORTAL_CONTACT_EMAIL
+        )
+        customer.business_manager = contact
+        customer.save()
+    return contact
+
+
+@portal_user_linker
+def link_portal_contact(membership):
+    from customers.models import Contact
+
+    contact = _portal_contact(membership.tenant)
+    with tenant_context(membership.tenant):
+        Contact.objects.filter(pk=contact.pk).update(membership=membership)
+
+
+@register("customers:portal_purchaser")
+def portal_purchaser(tenant):
+    from tests.factories import PurchaserFactory
+
+    customer = _portal_contact(tenant).customer
+    return {"pk": _in(tenant, PurchaserFactory, customer=customer, name="Harness unit").pk}
+
+
+@register("customers:portal_expectation")
+@register("customers:portal_expectation_agree")
+def portal_expectation(tenant):
+    from tests.factories import ExpectationFactory
+
+    customer = _portal_contact(tenant).customer
+    return {"pk": _in(tenant, ExpectationFactory, customer=customer, title="Harness SLA").pk}
+
+
+@register("customers:portal_action_item")
+@register("customers:portal_action_item_done")
+def portal_action_item(tenant):
+    from tests.factories import ActionItemFactory
+
+    contact = _portal_contact(tenant)
+    return {
+        "pk": _in(
+            tenant,
+            ActionItemFactory,
+            customer=contact.customer,
+            owner_contact=contact,
+            title="Harness action",
+        ).pk
+    }
+
+
+@marked_rows
+def customer_rows(tenant):
+    """A marked customer with everything under it, and marked items for the portal's contact."""
+    from tests.factories import (
+        ActionItemFactory,
+        ContactFactory,
+        ExpectationFactory,
+        PurchaserFactory,
+    )
+
+    customer = _customer(tenant)
+    purchaser = _in(tenant, PurchaserFactory, customer=customer, name=f"{MARKER} unit")
+    contact = _in(
+        tenant,
+        ContactFactory,
+        customer=customer,
+        purchaser=purchaser,
+        name=f"{MARKER} person",
+        email=f"{MARKER}-contact@business.example",
+    )
+    _in(tenant, ExpectationFactory, customer=customer, title=f"{MARKER} expectation")
+    _in(
+        tenant,
+        ActionItemFactory,
+        customer=customer,
+        owner_contact=contact,
+        title=f"{MARKER} action",
+    )
+    portal = _portal_contact(tenant)
+    _in(tenant, ExpectationFactory, customer=portal.customer, title=f"{MARKER} portal sla")
+    _in(
+        tenant,
+        ActionItemFactory,
+        customer=portal.customer,
+        owner_contact=portal,
+        title=f"{MARKER} portal action",
+    )
