@@ -19,6 +19,8 @@ from .models import (
     Contact,
     Customer,
     Purchaser,
+    RegisterItem,
+    RelationshipManagerAssignment,
 )
 
 CUSTOMER_ORDERINGS = {
@@ -163,6 +165,10 @@ ACTION_ORDERINGS = {
     "title": ("title", "pk"),
     "customer": ("customer__name", "due_date", "pk"),
     "status": ("status", "due_date", "pk"),
+    # The descending variants the staff pages' sortable headers ask for.
+    "-title": ("-title", "-pk"),
+    "-customer": ("-customer__name", "due_date", "pk"),
+    "-status": ("-status", "due_date", "pk"),
 }
 
 
@@ -294,6 +300,95 @@ def portal_action_item_list(scope: PortalScope) -> QuerySet[ActionItem]:
         .select_related("customer")
         .order_by(order, F("due_date").asc(nulls_last=True), "pk")
     )
+
+
+# Staff pages: the customer page's panels and the coverage table ---------------------------------
+
+
+def purchaser_list(*, customer: Customer) -> QuerySet[Purchaser]:
+    return Purchaser.objects.filter(customer=customer).select_related("manager", "it_contact__user")
+
+
+def contact_list(*, customer: Customer) -> QuerySet[Contact]:
+    # The customer is joined in because the portal role of a contact depends on it.
+    return Contact.objects.filter(customer=customer).select_related(
+        "customer", "purchaser", "membership", "portal_invitation"
+    )
+
+
+def expectation_list(*, customer: Customer) -> QuerySet[BusinessExpectation]:
+    return BusinessExpectation.objects.filter(customer=customer).select_related(
+        "agreed_by_business", "agreed_by_it__user"
+    )
+
+
+def register_item_list(*, customer: Customer) -> QuerySet[RegisterItem]:
+    return RegisterItem.objects.filter(customer=customer).select_related("owner__user")
+
+
+def rm_assignment_list(*, customer: Customer) -> QuerySet[RelationshipManagerAssignment]:
+    return RelationshipManagerAssignment.objects.filter(customer=customer).select_related(
+        "relationship_manager__user", "assigned_by"
+    )
+
+
+def action_item_get(pk) -> ActionItem:
+    return ActionItem.objects.select_related(
+        "customer", "owner_member__user", "owner_contact", "created_by"
+    ).get(pk=pk)
+
+
+def coverage_by_relationship_manager() -> list[tuple[Membership, Coverage]]:
+    """`coverage()` for each relationship manager, in three queries whatever their number.
+
+    Rows: every active relationship manager, and anyone else who looks after a customer.
+    """
+    live = ~Q(status=Customer.Status.DORMANT)
+    customers = {
+        row["relationship_manager"]: row
+        for row in Customer.objects.filter(live)
+        .values("relationship_manager")
+        .annotate(
+            total=Count("pk"),
+            with_rm=Count("pk", filter=Q(relationship_manager__is_active=True)),
+            with_counterpart=Count("pk", filter=Q(counterpart__isnull=False)),
+        )
+        .order_by()
+    }
+    purchasers = {
+        row["customer__relationship_manager"]: row
+        for row in Purchaser.objects.exclude(customer__status=Customer.Status.DORMANT)
+        .values("customer__relationship_manager")
+        .annotate(
+            total=Count("pk"),
+            with_it=Count("pk", filter=Q(it_contact__isnull=False, it_contact__is_active=True)),
+        )
+        .order_by()
+    }
+    members = (
+        Membership.objects.filter(
+            Q(pk__in=list(customers)) | Q(is_active=True, role=Role.RELATIONSHIP_MANAGER)
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    rows = []
+    for member in members:
+        c = customers.get(member.pk, {})
+        p = purchasers.get(member.pk, {})
+        rows.append(
+            (
+                member,
+                Coverage(
+                    customers=c.get("total", 0),
+                    customers_with_rm=c.get("with_rm", 0),
+                    customers_with_counterpart=c.get("with_counterpart", 0),
+                    purchasers=p.get("total", 0),
+                    purchasers_with_it_contact=p.get("with_it", 0),
+                ),
+            )
+        )
+    return rows
 
 
 def action_item_comment_list(item: ActionItem) -> QuerySet[ActionItemComment]:

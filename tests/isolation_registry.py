@@ -278,3 +278,95 @@ def customer_rows(tenant):
         owner_contact=portal,
         title=f"{MARKER} portal action",
     )
+
+
+# Customers staff pages ------------------------------------------------------------------------
+# Create pages take the customer's id; edit, delete and the rest take the record's own.
+
+
+def _staff_customer_id(tenant):
+    return {"pk": related_customer(tenant)}
+
+
+for _name in (
+    "customers:customer_detail",
+    "customers:customer_edit",
+    "customers:customer_delete",
+    "customers:purchaser_create",
+    "customers:contact_create",
+    "customers:expectation_create",
+    "customers:register_item_create",
+    "customers:action_item_create",
+):
+    register(_name)(_staff_customer_id)
+
+
+@register("customers:purchaser_edit")
+@register("customers:purchaser_delete")
+def staff_purchaser(tenant):
+    return {"pk": related_purchaser(tenant)}
+
+
+@register("customers:contact_edit")
+@register("customers:contact_delete")
+@register("customers:contact_invite")
+def staff_contact(tenant):
+    return {"pk": related_contact(tenant)}
+
+
+@register("customers:expectation_edit")
+@register("customers:expectation_delete")
+def staff_expectation(tenant):
+    return {"pk": api_expectation(tenant)["id"]}
+
+
+@register("customers:register_item_edit")
+@register("customers:register_item_delete")
+def staff_register_item(tenant):
+    return {"pk": api_register_item(tenant)["id"]}
+
+
+@register("customers:action_item_detail")
+@register("customers:action_item_edit")
+@register("customers:action_item_delete")
+@register("customers:action_item_done")
+def staff_action_item(tenant):
+    return {"pk": api_action_item(tenant)["id"]}
+
+
+@marked_rows
+def customer_staff_rows(tenant):
+    """A marked customer with one of each record the staff pages list (self-contained, so the
+    staff lists stay covered whatever the portal's rows become); its action item is overdue and
+    owned by staff, for the action items page's tabs."""
+    import datetime
+
+    from tests.factories import (
+        ActionItemFactory,
+        ContactFactory,
+        ExpectationFactory,
+        PurchaserFactory,
+        RegisterItemFactory,
+    )
+
+    customer = _customer(tenant)
+    rm = customer.relationship_manager
+    purchaser = _in(tenant, PurchaserFactory, customer=customer, name=f"{MARKER} staff unit")
+    _in(
+        tenant,
+        ContactFactory,
+        customer=customer,
+        purchaser=purchaser,
+        name=f"{MARKER} staff person",
+        email=f"{MARKER}-staff-contact@business.example",
+    )
+    _in(tenant, ExpectationFactory, customer=customer, title=f"{MARKER} staff expectation")
+    _in(tenant, RegisterItemFactory, customer=customer, title=f"{MARKER} risk", owner=rm)
+    _in(
+        tenant,
+        ActionItemFactory,
+        customer=customer,
+        owner_member=rm,
+        title=f"{MARKER} overdue action",
+        due_date=datetime.date(2020, 1, 1),
+    )
