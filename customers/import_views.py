@@ -1,0 +1,130 @@
+"""CSV import (upload, preview, confirm) and export of customers, purchasers and contacts.
+
+The uploaded text waits in the session between preview and confirmation; the confirm form posts
+only its digest, so what is saved is what was previewed, never anything the browser sends back.
+"""
+
+import hashlib
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from brm.tenancy.models import STAFF_ROLES
+from brm.tenancy.views import roles_required
+
+from . import imports
+
+import_roles_required = roles_required(*imports.IMPORT_ROLES)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy("UTF-8, comma or semicolon separated, at most 1 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 1 MB: split it into several files."))
+        return imports.decode(upload.read())
+
+
+def _session_key(request) -> str:
+    return f"customers_import:{request.tenant.pk}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@import_roles_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["file"]
+        request.session[_session_key(request)] = {
+            "text": text,
+            "digest": _digest(text),
+            "name": request.FILES["file"].name[:200],
+        }
+        return redirect("customers:import_preview", tenant_slug=request.tenant.slug)
+    return render(
+        request, "customers/import_upload.html", {"form": form, "columns": imports.COLUMNS}
+    )
+
+
+@import_roles_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request):
+    """GET: what the file would do, with row-level errors. POST: save it, all or nothing."""
+    pending = request.session.get(_session_key(request))
+    if pending is None:
+        return render(request, "customers/import_preview.html", {"pending": None})
+    if request.method == "POST":
+        if "discard" in request.POST:
+            del request.session[_session_key(request)]
+            messages.info(request, _("The uploaded file was discarded; nothing was saved."))
+            return redirect("customers:import_upload", tenant_slug=request.tenant.slug)
+        if request.POST.get("digest") != pending["digest"]:
+            messages.error(request, _("Another file was uploaded since: check this preview again."))
+            return redirect("customers:import_preview", tenant_slug=request.tenant.slug)
+        result = imports.customers_import(
+            text=pending["text"], membership=request.membership, commit=True
+        )
+        if result.saved:
+            del request.session[_session_key(request)]
+            messages.success(request, _summary(result))
+            return redirect("customers:import_upload", tenant_slug=request.tenant.slug)
+        messages.error(request, _("Nothing was saved: the file has errors now. Fix them first."))
+    else:
+        result = imports.customers_import(
+            text=pending["text"], membership=request.membership, commit=False
+        )
+    return render(
+        request,
+        "customers/import_preview.html",
+        {"pending": pending, "result": result, "kinds": imports.KINDS},
+    )
+
+
+def _summary(result: imports.ImportResult) -> str:
+    counts = result.counts
+    return _(
+        "Imported: %(customers)s customers, %(purchasers)s purchasers and %(contacts)s contacts "
+        "created or updated; %(unchanged)s rows were already up to date."
+    ) % {
+        "customers": counts[imports.CUSTOMER]["create"] + counts[imports.CUSTOMER]["update"],
+        "purchasers": counts[imports.PURCHASER]["create"] + counts[imports.PURCHASER]["update"],
+        "contacts": counts[imports.CONTACT]["create"] + counts[imports.CONTACT]["update"],
+        "unchanged": result.unchanged,
+    }
+
+
+@import_roles_required
+@require_GET
+def import_template(request):
+    response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="customers-import-template.csv"'
+    return response
+
+
+@roles_required(*STAFF_ROLES)
+@require_GET
+def export_csv(request):
+    """Every customer, purchaser and contact of the office, in the import's format (streamed)."""
+    response = StreamingHttpResponse(
+        imports.customers_csv_export(request.tenant), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"{request.tenant.slug}-customers-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
