@@ -94,12 +94,14 @@ class CustomerForm(forms.ModelForm):
         label=_("Business manager"),
         queryset=None,
         required=False,
+        empty_label=_("Not named yet"),
         help_text=_("The customer contact who holds the IT budget."),
     )
     counterpart = ContactChoiceField(
         label=_("Business counterpart"),
         queryset=None,
         required=False,
+        empty_label=_("Not named yet"),
         help_text=_("The one named person with authority for the relationship."),
     )
 
@@ -156,11 +158,14 @@ class CustomerRecordForm(forms.ModelForm):
 
 
 class PurchaserForm(CustomerRecordForm):
-    manager = ContactChoiceField(label=_("Manager"), queryset=None, required=False)
+    manager = ContactChoiceField(
+        label=_("Manager"), queryset=None, required=False, empty_label=_("No manager named")
+    )
     it_contact = MemberChoiceField(
         label=_("Designated IT contact"),
         queryset=None,
         required=False,
+        empty_label=_("None yet"),
         help_text=_("Who in IT looks after this purchaser."),
     )
 
@@ -239,7 +244,9 @@ class ExpectationForm(CustomerRecordForm):
 
 
 class RegisterItemForm(CustomerRecordForm):
-    owner = MemberChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner = MemberChoiceField(
+        label=_("Owner"), queryset=None, required=False, empty_label=_("No owner")
+    )
 
     class Meta:
         model = RegisterItem

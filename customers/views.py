@@ -247,13 +247,30 @@ HISTORY_VERBS = {
 }
 
 
+def _change_rows(model, changes: dict) -> list[tuple[str, list]]:
+    """(field label, [old, new]) with choice values shown by their labels ("In progress")."""
+    fields = {f.name: f for f in model._meta.fields} if model else {}
+    rows = []
+    for name, pair in (changes or {}).items():
+        if name == "customer" and model is not Customer:
+            continue  # a record's customer is the page's: saying so again is noise
+        field = fields.get(name)
+        if field is None:
+            rows.append((name.replace("_", " "), pair))
+            continue
+        choices = dict(field.flatchoices) if field.choices else {}
+        rows.append(
+            (field.verbose_name, [choices.get(v, v) if isinstance(v, str) else v for v in pair])
+        )
+    return rows
+
+
 def _history(objects) -> list[dict]:
     """The newest changes to these records, in words: "Contact added", field labels, old → new."""
     rows = []
     for event in selectors.history_for(objects)[:HISTORY_SHOWN]:
         model = HISTORY_MODELS.get(event.object_type)
         verb = event.action.rsplit(".", 1)[-1]
-        labels = {f.name: f.verbose_name for f in model._meta.fields} if model else {}
         rows.append(
             {
                 "event": event,
@@ -263,12 +280,7 @@ def _history(objects) -> list[dict]:
                     else event.action
                 ),
                 "created": verb == "created",
-                "changes": [
-                    (labels.get(field, field.replace("_", " ")), pair)
-                    for field, pair in (event.changes or {}).items()
-                    # A record's customer is the page's: saying so again is noise.
-                    if not (field == "customer" and model is not Customer)
-                ],
+                "changes": _change_rows(model, event.changes),
             }
         )
     return rows
