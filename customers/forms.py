@@ -65,7 +65,7 @@ class CustomerFilterForm(forms.Form):
     def __init__(self, *args, with_rm=True, **kwargs):
         super().__init__(*args, **kwargs)
         if with_rm:
-            self.fields["relationship_manager"].queryset = selectors.relationship_managers()
+            self.fields["relationship_manager"].queryset = selectors.customer_rm_choices()
         else:  # "My customers": the relationship manager is the person asking
             del self.fields["relationship_manager"]
         self.fields["division"].choices = [
@@ -156,6 +156,13 @@ class CustomerRecordForm(forms.ModelForm):
         if self.instance.pk is None:
             self.instance.customer = customer  # so that the model's clean() can compare
 
+    def staff_choices(self, field: str):
+        """Active staff, and whoever holds the field now even if they left since: editing a
+        record must not fail on a person nobody is changing."""
+        current = getattr(self.instance, f"{field}_id", None)
+        staff = selectors.staff_members()
+        return staff | Membership.objects.filter(pk=current) if current else staff
+
 
 class PurchaserForm(CustomerRecordForm):
     manager = ContactChoiceField(
@@ -177,7 +184,7 @@ class PurchaserForm(CustomerRecordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["manager"].queryset = Contact.objects.filter(customer=self.customer)
-        self.fields["it_contact"].queryset = selectors.staff_members()
+        self.fields["it_contact"].queryset = self.staff_choices("it_contact")
 
 
 class ContactForm(CustomerRecordForm):
@@ -264,7 +271,7 @@ class RegisterItemForm(CustomerRecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.staff_members()
+        self.fields["owner"].queryset = self.staff_choices("owner")
 
 
 class ActionItemForm(CustomerRecordForm):
@@ -286,7 +293,7 @@ class ActionItemForm(CustomerRecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_member"].queryset = selectors.staff_members()
+        self.fields["owner_member"].queryset = self.staff_choices("owner_member")
         self.fields["owner_contact"].queryset = Contact.objects.filter(customer=self.customer)
 
     def clean(self):

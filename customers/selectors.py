@@ -393,3 +393,17 @@ def coverage_by_relationship_manager() -> list[tuple[Membership, Coverage]]:
 
 def action_item_comment_list(item: ActionItem) -> QuerySet[ActionItemComment]:
     return ActionItemComment.objects.filter(action_item=item).select_related("author")
+
+
+def customer_rm_choices() -> QuerySet[Membership]:
+    """The customer list's RM filter: who can be assigned, and whoever still holds customers
+    (an RM who left must stay findable, so their customers can be handed over)."""
+    holding = Customer.objects.values("relationship_manager")
+    return (
+        Membership.objects.filter(
+            Q(pk__in=holding)
+            | Q(is_active=True, role__in=[Role.RELATIONSHIP_MANAGER, Role.ADMIN, Role.IT_MANAGER])
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )

@@ -1,4 +1,4 @@
-"""A relationship manager sets up a customer in the browser and invites its contact to the portal."""
+"""A relationship manager sets up a customer in the browser and invites a contact to the portal."""
 
 import pytest
 from django.core import mail

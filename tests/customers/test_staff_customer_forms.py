@@ -65,9 +65,7 @@ def test_missing_name_and_rm_rerender_the_form_with_what_was_typed(client, tenan
     assert count(tenant_a) == 0
 
 
-def test_a_portal_member_cannot_be_made_relationship_manager(
-    client, tenant_a, rm_a, customer_a
-):
+def test_a_portal_member_cannot_be_made_relationship_manager(client, tenant_a, rm_a, customer_a):
     client.force_login(rm_a.user)
     response = client.post(url(tenant_a, "new/"), valid(rm_a, relationship_manager=customer_a.pk))
     assert response.status_code == 200

@@ -154,3 +154,14 @@ def test_my_customers_is_in_the_navigation_of_relationship_managers_only(
     body = client.get(f"/t/{tenant_a.slug}/customers/").content.decode()
     assert f'href="/t/{tenant_a.slug}/customers/mine/"' not in body
     assert f'href="/t/{tenant_a.slug}/customers/"' in body
+
+
+def test_rm_who_left_can_still_be_filtered_by(client, tenant_a, admin_a, rm_b, customers):
+    from brm.tenancy.models import Membership
+
+    with tenant_context(tenant_a):
+        Membership.objects.filter(pk=rm_b.pk).update(is_active=False)
+    client.force_login(admin_a.user)
+    response = get(client, tenant_a, f"?relationship_manager={rm_b.pk}")
+    assert names(response) == ["Human resources", "Logistics"]
+    assert "inactive" in response.content.decode()

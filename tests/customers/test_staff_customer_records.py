@@ -305,3 +305,26 @@ def test_action_item_edit_goes_back_to_the_item_and_delete_to_the_customer(
     response = signed_in.post(f"/t/{tenant_a.slug}/action-items/{item.pk}/delete/")
     assert response.url == detail(tenant_a, customer_record, "actions")
     assert not in_a(tenant_a, lambda: ActionItem.objects.exists())
+
+
+def test_purchaser_whose_it_contact_left_can_still_be_edited(signed_in, tenant_a, customer_record):
+    from brm.tenancy.models import Membership, Role
+    from tests.conftest import make_member
+
+    leaver = make_member(tenant_a, Role.IT_MANAGER, email="leaver@a.example")
+    purchaser = in_a(
+        tenant_a, lambda: PurchaserFactory(customer=customer_record, it_contact=leaver)
+    )
+    in_a(tenant_a, lambda: Membership.objects.filter(pk=leaver.pk).update(is_active=False))
+    response = signed_in.post(
+        f"/t/{tenant_a.slug}/purchasers/{purchaser.pk}/edit/",
+        {"name": "Renamed", "it_contact": leaver.pk},
+    )
+    assert response.status_code == 302
+    assert in_a(tenant_a, lambda: Purchaser.objects.get().name) == "Renamed"
+    # A new purchaser is offered active staff only.
+    form = signed_in.get(
+        f"/t/{tenant_a.slug}/customers/{customer_record.pk}/purchasers/new/"
+    ).context["form"]
+    with tenant_context(tenant_a):
+        assert leaver.pk not in [m.pk for m in form.fields["it_contact"].queryset]
