@@ -173,6 +173,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# Keep retrying the broker at start-up too (Celery 6 stops doing so by default); the beat
+# schedule and queue routes live in brm/celery.py, the outbox's own tunables in brm/outbox/conf.py.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Email
 EMAIL_CONFIG = env.email_url_config(env_secret("EMAIL_URL", "consolemail://"))
@@ -233,6 +236,8 @@ _https = not DEBUG and env.bool("DJANGO_SECURE", default=True)
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=_https)
 CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=_https)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=_https)
+# Load balancers probe over plain HTTP inside the network; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
