@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
+from brm import health
 from brm.tenancy import views as tenancy_views
 
 # The admin site signs in through allauth (rate limits, MFA), never through its own form.
@@ -12,10 +13,12 @@ tenant_patterns = [
     path("", include("brm.audit.urls")),
     path("", include("brm.api.staff_urls")),
     path("", include("customers.urls")),
+    path("", include("brm.outbox.urls")),
 ]
 
 urlpatterns = [
     path("", tenancy_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     path("api/v1/", include("customers.api.urls")),
     path("api/v1/", include("brm.api.urls")),  # last: its catch-all answers unknown paths

@@ -370,3 +370,36 @@ def customer_staff_rows(tenant):
         title=f"{MARKER} overdue action",
         due_date=datetime.date(2020, 1, 1),
     )
+
+
+# Outbox ---------------------------------------------------------------------------------------
+def _outbox_message(tenant, key, status="failed"):
+    from brm.outbox.models import OutboxMessage
+    from brm.outbox.services import outbox_enqueue
+
+    with tenant_context(tenant):
+        message = outbox_enqueue(
+            key=f"{MARKER}-{key}",
+            to=[f"{MARKER}@example.test"],
+            subject=f"{MARKER} subject",
+            text=f"{MARKER} body",
+        )
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            status=status, last_error=f"550 {MARKER} reason"
+        )
+    return message
+
+
+@register("outbox:message_detail")
+def outbox_message(tenant):
+    return {"pk": _outbox_message(tenant, "detail").pk}
+
+
+@register("outbox:message_retry")
+def outbox_failed_message(tenant):
+    return {"pk": _outbox_message(tenant, "retry").pk}
+
+
+@marked_rows
+def outbox_rows(tenant):
+    _outbox_message(tenant, "row")

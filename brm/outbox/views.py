@@ -1,0 +1,67 @@
+"""The outbox page: what the office has sent, what waits, what failed and why (admins only)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from brm.tenancy.views import admin_required
+
+from . import services
+from .forms import OutboxFilterForm
+from .models import OutboxMessage
+from .selectors import outbox_message_get, outbox_message_list
+
+PAGE_SIZE = 50
+
+
+def _message_or_404(pk: int) -> OutboxMessage:
+    try:
+        return outbox_message_get(pk=pk)
+    except OutboxMessage.DoesNotExist:
+        raise Http404(_("No such email.")) from None
+
+
+@admin_required
+def message_list(request):
+    form = OutboxFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    page = Paginator(outbox_message_list(status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "outbox/message_list.html",
+        {"form": form, "page": page, "status": status, "query": query.urlencode()},
+    )
+
+
+@admin_required
+def message_detail(request, pk):
+    message = _message_or_404(pk)
+    attachments = [(a["filename"], a["content_type"]) for a in message.attachments]
+    return render(
+        request, "outbox/message_detail.html", {"message": message, "attachments": attachments}
+    )
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def message_retry(request, pk):
+    message = _message_or_404(pk)
+    if request.method == "POST":
+        try:
+            services.outbox_retry(message=message, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("“%(subject)s” is queued again.") % {"subject": message.subject}
+            )
+        return redirect("outbox:message_list", tenant_slug=request.tenant.slug)
+    return render(request, "outbox/message_confirm_retry.html", {"message": message})
