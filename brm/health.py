@@ -38,7 +38,8 @@ def _broker_ok() -> bool:
                 return False
             with tempfile.TemporaryFile(dir=folder):
                 return True
-        with Connection(url, connect_timeout=BROKER_TIMEOUT) as conn:
+        options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+        with Connection(url, connect_timeout=BROKER_TIMEOUT, transport_options=options) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT)
         return True
     except Exception:
