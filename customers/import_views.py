@@ -84,7 +84,7 @@ def import_preview(request):
         if result.saved:
             del request.session[_session_key(request)]
             messages.success(request, _summary(result))
-            return redirect("customers:import_upload", tenant_slug=request.tenant.slug)
+            return redirect("customers:customer_list", tenant_slug=request.tenant.slug)
         messages.error(request, _("Nothing was saved: the file has errors now. Fix them first."))
     else:
         result = imports.customers_import(
@@ -100,12 +100,11 @@ def import_preview(request):
 def _summary(result: imports.ImportResult) -> str:
     counts = result.counts
     return _(
-        "Imported: %(customers)s customers, %(purchasers)s purchasers and %(contacts)s contacts "
-        "created or updated; %(unchanged)s rows were already up to date."
+        "The import is saved. Created: %(created)s, updated: %(updated)s, "
+        "already up to date: %(unchanged)s."
     ) % {
-        "customers": counts[imports.CUSTOMER]["create"] + counts[imports.CUSTOMER]["update"],
-        "purchasers": counts[imports.PURCHASER]["create"] + counts[imports.PURCHASER]["update"],
-        "contacts": counts[imports.CONTACT]["create"] + counts[imports.CONTACT]["update"],
+        "created": sum(c["create"] for c in counts.values()),
+        "updated": sum(c["update"] for c in counts.values()),
         "unchanged": result.unchanged,
     }
 
