@@ -109,3 +109,12 @@ def test_a_file_that_is_not_utf8_is_refused_with_advice(client, tenant_a, admin_
     assert response.status_code == 200
     assert "CSV UTF-8" in response.content.decode()
     assert f"customers_import:{tenant_a.pk}" not in client.session
+
+
+def test_a_file_with_too_many_rows_is_refused(monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    rows, errors = imports.parse("record,customer\n" + "customer,X\n" * 3)
+    assert len(rows) == 2
+    assert [(e.line, e.message) for e in errors] == [
+        (4, "The file has more than 2 rows: split it.")
+    ]
