@@ -357,14 +357,14 @@ def scheduled_work_sweep(*, now: datetime | None = None) -> int:
 # --- working one row (workers) -------------------------------------------------------------
 
 
-def _claim_one(model: type[ScheduledWork], tenant_id: int, pk: int) -> datetime | None:
-    """Take a dispatched row for this worker; None when another task already has it (a
-    duplicate delivery) or it went back to the queue. The claim time identifies the claim."""
+def _claim_one(model: type[ScheduledWork], pk: int) -> datetime | None:
+    """In the current tenant, take a dispatched row for this worker; None when another task
+    already has it (a duplicate delivery) or it went back to the queue. The claim time
+    identifies the claim."""
     now = timezone.now()
-    with tenant_context(tenant_id):
-        taken = model.objects.filter(pk=pk, status=model.DISPATCHED).update(
-            status=model.IN_FLIGHT, claimed_at=now, attempts=F("attempts") + 1
-        )
+    taken = model.objects.filter(pk=pk, status=model.DISPATCHED).update(
+        status=model.IN_FLIGHT, claimed_at=now, attempts=F("attempts") + 1
+    )
     return now if taken else None
 
 
@@ -430,9 +430,9 @@ def outbox_deliver(*, tenant_id: int, message_id: int) -> str:
     the server's "250 OK" and the last commit, the row stays "sending" and the sweeper sends it
     again: at least once, with the same Message-ID. Nothing else can send it twice.
     """
-    if _claim_one(OutboxMessage, tenant_id, message_id) is None:
-        return "skipped"
     with tenant_context(tenant_id):
+        if _claim_one(OutboxMessage, message_id) is None:
+            return "skipped"
         message = OutboxMessage.objects.get(pk=message_id)
     timeout = None if getattr(settings, "EMAIL_TIMEOUT", None) else conf.get("OUTBOX_SMTP_TIMEOUT")
     smtp = get_connection(timeout=timeout)
@@ -463,7 +463,8 @@ def due_job_run(*, tenant_id: int, job_id: int) -> str:
     The handler's writes and the "done" mark commit together, holding the row's lock, so they
     happen once even if the job is retried, swept or delivered twice.
     """
-    claimed_at = _claim_one(DueJob, tenant_id, job_id)
+    with tenant_context(tenant_id):  # committed on its own: "running" and the attempt count
+        claimed_at = _claim_one(DueJob, job_id)  # survive a handler that kills the process
     if claimed_at is None:
         return "skipped"
     try:
