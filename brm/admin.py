@@ -1,14 +1,42 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 
 class SuperuserAdminSite(AdminSite):
-    """/admin/ is for operators (superusers) only, never for a tenant's staff."""
+    """/admin/ is for operators (superusers) only, never for a tenant's staff.
+
+    It has no sign-in form of its own: everyone signs in through allauth (rate limits, MFA),
+    and a superuser must have an authenticator (TOTP) unless BRM_ADMIN_MFA_REQUIRED is off.
+    """
 
     site_header = "BRM Office operations"
 
     def has_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        from allauth.mfa.utils import is_mfa_enabled  # models: not importable with the app config
+
+        user = request.user
+        if not (user.is_active and user.is_superuser):
+            return False
+        return not settings.BRM_ADMIN_MFA_REQUIRED or is_mfa_enabled(user)
+
+    def login(self, request, extra_context=None):
+        user = request.user
+        if not user.is_authenticated:
+            query = urlencode({"next": request.GET.get("next") or reverse("admin:index")})
+            return HttpResponseRedirect(f"{reverse('account_login')}?{query}")
+        if self.has_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        if user.is_active and user.is_superuser:
+            # A superuser without an authenticator sets one up first.
+            query = urlencode({"next": reverse("admin:index")})
+            return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
+        raise PermissionDenied
 
 
 class BrmAdminConfig(AdminConfig):

@@ -1,12 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from brm import health
 from brm.tenancy import views as tenancy_views
-
-# The admin site signs in through allauth (rate limits, MFA), never through its own form.
-admin.site.login = login_required(admin.site.login)
 
 tenant_patterns = [
     path("", include("brm.tenancy.urls")),

@@ -211,6 +211,12 @@ def contact_update(*, contact: Contact, actor, **data) -> Contact:
     if "email" in data:
         data["email"] = (data["email"] or "").strip().lower()
     changes = _apply(contact, {k: v for k, v in data.items() if k in CONTACT_FIELDS})
+    invitation = contact.portal_invitation
+    if "email" in changes and invitation is not None:
+        # An invitation sent to the old address must not give the portal to whoever reads it.
+        if invitation.is_pending:
+            tenancy_services.invitation_revoke(invitation=invitation, actor=actor)
+        contact.portal_invitation = None
     _save(contact, actor=actor, action="contact.updated", changes=changes)
     return contact
 
@@ -253,8 +259,17 @@ def contact_invite(*, contact: Contact, actor):
 
 
 def contact_link_membership(*, invitation, membership, **_kwargs) -> None:
-    """On invitation acceptance, give the contact its portal login (signal receiver)."""
-    Contact.objects.filter(portal_invitation=invitation).update(membership=membership)
+    """On invitation acceptance, give the contact its portal login (signal receiver).
+
+    Only a contact still at the invited address is linked, and a login belongs to one contact.
+    """
+    email = membership.user.email.lower()
+    contacts = Contact.objects.filter(portal_invitation=invitation, email__iexact=email)
+    linked = list(contacts.values_list("pk", flat=True))
+    if not linked:
+        return
+    Contact.objects.filter(membership=membership).exclude(pk__in=linked).update(membership=None)
+    Contact.objects.filter(pk__in=linked).update(membership=membership)
 
 
 # Business expectations ---------------------------------------------------------------------------
@@ -294,8 +309,24 @@ def expectation_update(*, expectation: BusinessExpectation, actor, **data) -> Bu
         expectation.status = BusinessExpectation.Status.PROPOSED
         expectation.agreed_at = None
         expectation.agreed_by_business = None
+    elif changes.get("status", [None])[0] == agreed and expectation.status in (
+        BusinessExpectation.Status.DRAFT,
+        BusinessExpectation.Status.PROPOSED,
+    ):
+        # Back to draft or proposed: the old agreement no longer stands (retired keeps it).
+        expectation.agreed_at = None
+        expectation.agreed_by_business = None
     _save(expectation, actor=actor, action="expectation.updated", changes=changes)
     return expectation
+
+
+def _holds_mandate(contact: Contact, expectation: BusinessExpectation) -> bool:
+    """The customer's business manager or named counterpart, today, speaks for the customer."""
+    customer = expectation.customer
+    return contact.customer_id == customer.pk and contact.pk in (
+        customer.business_manager_id,
+        customer.counterpart_id,
+    )
 
 
 @transaction.atomic
@@ -305,7 +336,7 @@ def expectation_agree(*, expectation: BusinessExpectation, membership: Membershi
     contact = getattr(membership, "contact", None)
     if membership.role != Role.CUSTOMER or contact is None:
         raise PermissionDenied(_("Only the customer, who holds the mandate, can agree."))
-    if contact.customer_id != expectation.customer_id:
+    if not _holds_mandate(contact, expectation):
         raise PermissionDenied(_("Only the customer, who holds the mandate, can agree."))
     if expectation.status != BusinessExpectation.Status.PROPOSED:
         raise ValidationError(_("Only a proposed expectation can be agreed."))
@@ -460,6 +491,6 @@ def expectation_can_agree(*, expectation: BusinessExpectation, membership: Membe
     return (
         membership.role == Role.CUSTOMER
         and contact is not None
-        and contact.customer_id == expectation.customer_id
         and expectation.status == BusinessExpectation.Status.PROPOSED
+        and _holds_mandate(contact, expectation)
     )

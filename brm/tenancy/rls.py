@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connections
 
 POLICY_NAME = "tenant_isolation"
+READ_POLICY_NAME = "tenant_isolation_extra_read"
 TENANT_CONDITION = "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::bigint"
 
 
@@ -24,16 +25,27 @@ def tenant_owned_models():
 
 
 def rls_statements(model) -> list[str]:
+    """FORCE RLS and one policy for every command on the current tenant's rows.
+
+    A model may name an extra condition under which rows are readable (a user's own
+    memberships, an API key found by its prefix): that is a separate SELECT-only policy, so it
+    never lets an UPDATE or a DELETE reach another tenant's rows.
+    """
     table = connections["default"].ops.quote_name(model._meta.db_table)
-    using = TENANT_CONDITION
-    if model.rls_extra_read_condition:
-        using = f"({TENANT_CONDITION}) OR ({model.rls_extra_read_condition})"
-    return [
+    statements = [
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
         f"DROP POLICY IF EXISTS {POLICY_NAME} ON {table}",
-        f"CREATE POLICY {POLICY_NAME} ON {table} USING ({using}) WITH CHECK ({TENANT_CONDITION})",
+        f"DROP POLICY IF EXISTS {READ_POLICY_NAME} ON {table}",
+        f"CREATE POLICY {POLICY_NAME} ON {table} "
+        f"USING ({TENANT_CONDITION}) WITH CHECK ({TENANT_CONDITION})",
     ]
+    if model.rls_extra_read_condition:
+        statements.append(
+            f"CREATE POLICY {READ_POLICY_NAME} ON {table} FOR SELECT "
+            f"USING ({model.rls_extra_read_condition})"
+        )
+    return statements
 
 
 def apply_row_level_security(using: str = "default", **kwargs) -> None:
@@ -53,7 +65,6 @@ def apply_row_level_security(using: str = "default", **kwargs) -> None:
             role = connection.ops.quote_name(runtime)
             cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
             cursor.execute(
-                "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE "
-                f"ON ALL TABLES IN SCHEMA public TO {role}"
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
             )
             cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")

@@ -173,10 +173,12 @@ def invitation_accept(
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
-    if not invitation.is_pending:
+    now = timezone.now()
+    # Conditional, so an invitation accepted a moment ago is not marked revoked as well.
+    revoked = Invitation.objects.pending().filter(pk=invitation.pk).update(revoked_at=now)
+    if revoked != 1:
         raise ValidationError(_("Only a pending invitation can be revoked."))
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
+    invitation.revoked_at = now
     audit_record(actor=actor, action="invitation.revoked", obj=invitation)
     return invitation
 

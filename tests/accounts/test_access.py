@@ -129,12 +129,38 @@ def test_repeated_failed_sign_ins_are_rate_limited(client, tenant_a, admin_a):
 def test_admin_site_is_for_superusers_only(client, tenant_a, admin_a):
     client.force_login(admin_a.user)
     assert client.get("/admin/").status_code == 302  # tenant admins are not operators
+    assert client.get("/admin/login/").status_code == 403
     admin_a.user.is_staff = True
     admin_a.user.save()
-    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/login/").status_code == 403
     admin_a.user.is_superuser = True
     admin_a.user.save()
+    # An operator without an authenticator sets one up before the admin opens.
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    login = client.get(response.url)
+    assert login.status_code == 302 and login.url.startswith(reverse("mfa_activate_totp"))
+    Authenticator.objects.create(user=admin_a.user, type=Authenticator.Type.TOTP, data={"s": "x"})
     assert client.get("/admin/").status_code == 200
+
+
+def test_admin_has_no_sign_in_form_of_its_own(client, tenant_a, admin_a, rm_a):
+    """The admin's own form would skip allauth's rate limits and MFA: it is never served."""
+    operator = admin_a.user
+    operator.is_staff = operator.is_superuser = True
+    operator.save()
+    Authenticator.objects.create(user=operator, type=Authenticator.Type.TOTP, data={"s": "x"})
+    credentials = {"username": operator.email, "password": "correct-horse-battery"}
+
+    anonymous = client.post("/admin/login/", credentials)
+    assert anonymous.status_code == 302
+    assert anonymous.url.startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+
+    client.force_login(rm_a.user)
+    signed_in = client.post("/admin/login/?next=/admin/", credentials)
+    assert signed_in.status_code == 403
+    assert client.session["_auth_user_id"] == str(rm_a.user.pk)
 
 
 def test_user_with_several_memberships_can_switch_tenant(client, tenant_a, tenant_b, admin_a):

@@ -165,6 +165,76 @@ def test_editing_an_agreed_expectation_sends_it_back_for_agreement(
     assert expectation.agreed_at is None
 
 
+def test_a_replaced_business_manager_can_no_longer_agree(tenant_a, admin_a, customer_record):
+    former = customer_record.business_manager
+    member = _portal_member(tenant_a, former, Role.CUSTOMER)
+    with tenant_context(tenant_a):
+        expectation = ExpectationFactory(customer=customer_record)
+        successor = ContactFactory(customer=customer_record, email="new@finance.example")
+        services.customer_update(
+            customer=customer_record, actor=admin_a.user, business_manager=successor
+        )
+        expectation.refresh_from_db()
+        assert not services.expectation_can_agree(expectation=expectation, membership=member)
+        with pytest.raises(PermissionDenied):
+            services.expectation_agree(expectation=expectation, membership=member)
+
+
+def test_moving_an_agreed_expectation_back_to_draft_drops_the_agreement(
+    tenant_a, admin_a, customer_record
+):
+    member = _portal_member(tenant_a, customer_record.business_manager, Role.CUSTOMER)
+    with tenant_context(tenant_a):
+        expectation = ExpectationFactory(customer=customer_record)
+        services.expectation_agree(expectation=expectation, membership=member)
+        expectation.refresh_from_db()
+        services.expectation_update(expectation=expectation, actor=admin_a.user, status="draft")
+        expectation.refresh_from_db()
+    assert expectation.agreed_at is None and expectation.agreed_by_business is None
+
+
+def test_changing_a_contacts_email_revokes_the_pending_portal_invitation(
+    tenant_a, admin_a, customer_record
+):
+    from brm.tenancy.services import InvitationInvalid
+
+    with tenant_context(tenant_a):
+        manager = customer_record.business_manager
+        invitation, url = services.contact_invite(contact=manager, actor=admin_a.user)
+        services.contact_update(contact=manager, actor=admin_a.user, email="b2@finance.example")
+        invitation.refresh_from_db()
+        manager.refresh_from_db()
+        assert invitation.revoked_at is not None
+        assert manager.portal_invitation_id is None
+        token = url.rstrip("/").rsplit("/", 1)[1]
+        with pytest.raises(InvitationInvalid):
+            invitation_accept(raw_token=token, full_name="Old", password="long-pass-phrase-1")
+        assert AuditEvent.objects.filter(action="invitation.revoked").count() == 1
+
+
+def test_a_portal_login_belongs_to_one_contact_at_the_invited_address(
+    tenant_a, admin_a, customer_record
+):
+    with tenant_context(tenant_a):
+        manager = customer_record.business_manager
+        invitation, _url = services.contact_invite(contact=manager, actor=admin_a.user)
+    member = make_member(tenant_a, Role.CUSTOMER, email=manager.email)
+    with tenant_context(tenant_a):
+        earlier = ContactFactory(customer=customer_record, membership=member)
+        services.contact_link_membership(invitation=invitation, membership=member)
+        manager.refresh_from_db()
+        earlier.refresh_from_db()
+        assert manager.membership_id == member.pk
+        assert earlier.membership_id is None
+        # A login for some other address links no contact.
+        stranger = make_member(tenant_a, Role.CUSTOMER, email="someone@else.example")
+        manager.membership = None
+        manager.save()
+        services.contact_link_membership(invitation=invitation, membership=stranger)
+        manager.refresh_from_db()
+        assert manager.membership_id is None
+
+
 def test_status_agreed_cannot_be_set_by_staff(tenant_a, admin_a, customer_record):
     with tenant_context(tenant_a), pytest.raises(ValidationError):
         services.expectation_create(

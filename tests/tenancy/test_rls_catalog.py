@@ -38,3 +38,21 @@ def test_every_tenant_owned_model_has_a_tenant_id_table():
     models = {m._meta.db_table for m in tenant_owned_models()}
     assert models <= tables
     assert {"tenancy_membership", "tenancy_invitation", "audit_auditevent"} <= models
+
+
+def test_only_the_tenant_condition_lets_rows_be_written():
+    """Policies other than the tenant's own are read-only (FOR SELECT)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, policyname, cmd, qual, with_check FROM pg_policies"
+            " WHERE schemaname = 'public'"
+        )
+        policies = cursor.fetchall()
+    assert policies
+    writable = [p for p in policies if p[2] != "SELECT"]
+    for table, name, _cmd, qual, with_check in writable:
+        for condition in (qual, with_check):
+            assert condition and "app.tenant_id" in condition, (table, name)
+            assert " OR " not in condition.upper(), (table, name)
+    tables = {p[0] for p in policies}
+    assert tables == {p[0] for p in writable}, "every table has a tenant policy for writes"

@@ -90,3 +90,22 @@ def test_nested_tenant_context_restores_the_outer_tenant(admin_a, admin_b, tenan
         with tenant_context(tenant_b):
             assert Membership.all_tenants.get().pk == admin_b.pk
         assert Membership.all_tenants.get().pk == admin_a.pk
+
+
+def test_a_users_own_memberships_elsewhere_are_readable_but_not_writable(
+    admin_a, tenant_a, tenant_b
+):
+    """The tenant switcher reads a user's memberships in every tenant; it can change none."""
+    from brm.tenancy.context import user_context
+    from tests.conftest import make_member
+
+    elsewhere = make_member(tenant_b, email=admin_a.user.email)
+    with tenant_context(tenant_a), user_context(admin_a.user_id):
+        assert set(Membership.all_tenants.values_list("pk", flat=True)) == {
+            admin_a.pk,
+            elsewhere.pk,
+        }
+        assert Membership.all_tenants.filter(pk=elsewhere.pk).update(is_active=False) == 0
+        assert Membership.all_tenants.filter(pk=elsewhere.pk).delete()[0] == 0
+    with tenant_context(tenant_b):
+        assert Membership.objects.get(pk=elsewhere.pk).is_active
