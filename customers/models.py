@@ -361,6 +361,14 @@ class ActionItem(TenantOwnedModel):
         ]
         indexes = [
             models.Index(fields=["tenant", "status", "due_date"]),
+            # The default order (due date) read straight off an index, for all items and for
+            # the open ones (open or in progress), which is what most lists ask for.
+            models.Index(fields=["tenant", "due_date", "id"], name="action_item_due"),
+            models.Index(
+                fields=["tenant", "due_date", "id"],
+                condition=Q(status__in=["open", "in_progress"]),
+                name="action_item_open_due",
+            ),
             models.Index(fields=["tenant", "owner_member", "status", "due_date"]),
             models.Index(fields=["tenant", "owner_contact", "status"]),
             models.Index(fields=["tenant", "customer", "status", "due_date"]),

@@ -1,5 +1,7 @@
 """Resolves the API key of a request to /api/ and runs the rest of it inside the key's tenant."""
 
+from django.utils import timezone
+
 from brm.tenancy.context import tenant_context
 
 from .services import ApiKeyInvalid, api_key_authenticate, api_key_mark_used
@@ -46,5 +48,5 @@ class ApiKeyMiddleware:
         api_key_mark_used(api_key)
         request.api_key = api_key
         request.tenant = api_key.tenant  # like /t/<slug>/ pages: one place resolves the tenant
-        with tenant_context(api_key.tenant):
+        with tenant_context(api_key.tenant), timezone.override(api_key.tenant.zone):
             return self.get_response(request)

@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .context import tenant_context
@@ -39,7 +40,8 @@ class TenantMiddleware:
         if tenant is None:
             raise Http404(_("No such BRM office."))
         rest = request.path_info[match.end() :]
-        with tenant_context(tenant):
+        # Dates and times on the tenant's pages are shown in the office's time zone.
+        with tenant_context(tenant), timezone.override(tenant.zone):
             request.tenant = tenant
             if rest.startswith(PUBLIC_PREFIXES):
                 return self.get_response(request)

@@ -1,5 +1,7 @@
 """API of the customers area. Writes go through customers.services, like the pages do."""
 
+from django.db.models import BooleanField, Case, ExpressionWrapper, Q, When
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from brm.api.viewsets import TenantModelViewSet
@@ -121,6 +123,10 @@ class ContactViewSet(ServiceViewSet):
     def get_queryset(self):
         return super().get_queryset().order_by("customer_id", "name", "pk")
 
+    def get_list_columns(self):
+        has_login = ExpressionWrapper(Q(membership__isnull=False), output_field=BooleanField())
+        return {"has_portal_login": has_login}
+
 
 @_docs(
     "business expectation",
@@ -176,3 +182,10 @@ class ActionItemViewSet(ServiceViewSet):
 
     def get_queryset(self):
         return super().get_queryset().order_by("due_date", "pk")
+
+    def get_list_columns(self):
+        # ActionItem.is_overdue, in SQL (the office's today: the request runs in its time zone).
+        overdue = When(
+            status__in=ActionItem.OPEN_STATUSES, due_date__lt=timezone.localdate(), then=True
+        )
+        return {"is_overdue": Case(overdue, default=False, output_field=BooleanField())}
