@@ -2,8 +2,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from brm.tenancy.context import current_tenant_id_or_none
+from brm.tenancy.models import Membership, Role
 
 from .models import ApiKey
+
+# Staff roles that change records on the pages change them over the API too; others read.
+SESSION_WRITE_ROLES = (Role.ADMIN, Role.RELATIONSHIP_MANAGER, Role.IT_MANAGER)
 
 
 class ApiKeyScopePermission(permissions.BasePermission):
@@ -19,8 +23,22 @@ class ApiKeyScopePermission(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         api_key = request.auth
+        if isinstance(api_key, Membership):
+            return self._session_permission(request, view, api_key)
         if not isinstance(api_key, ApiKey):
             return False  # DRF answers 401: no authenticator succeeded
         if current_tenant_id_or_none() != api_key.tenant_id:
             raise RuntimeError("The API request does not run in its key's tenant.")
         return request.method in permissions.SAFE_METHODS or api_key.can_write
+
+    def _session_permission(self, request, view, membership) -> bool:
+        if current_tenant_id_or_none() != membership.tenant_id:
+            raise RuntimeError("The API request does not run in its member's tenant.")
+        roles = getattr(view, "session_roles", None)
+        if roles is not None and membership.role not in roles:
+            self.message = _("Your role cannot use this endpoint.")
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        self.message = _("Your role has read-only access.")
+        return membership.role in SESSION_WRITE_ROLES

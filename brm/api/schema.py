@@ -60,3 +60,20 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
                 "`manage.py create_api_key`. The key chooses the office; read keys cannot write."
             ),
         }
+
+
+class StaffSessionAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "brm.api.authentication.StaffSessionAuthentication"
+    name = "BrowserSession"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": (
+                "A signed-in staff member's browser session: requests work in the office of the "
+                "last staff page they opened, with their role (analysts and steering read only). "
+                "Writes need the CSRF token in the `X-CSRFToken` header."
+            ),
+        }

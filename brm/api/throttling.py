@@ -1,6 +1,8 @@
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from brm.tenancy.models import Membership
+
 from .models import ApiKey
 
 
@@ -15,6 +17,11 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         return settings.API_THROTTLE_RATE
 
     def get_cache_key(self, request, view) -> str | None:
+        if isinstance(request.auth, Membership):  # a person's browser session
+            return self.cache_format % {
+                "scope": self.scope,
+                "ident": f"{request.auth.tenant_id}-member-{request.auth.pk}",
+            }
         if not isinstance(request.auth, ApiKey):
             return None  # no key, no API access: nothing to count
         return self.cache_format % {

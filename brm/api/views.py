@@ -5,7 +5,7 @@ from rest_framework import exceptions, generics, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from brm.tenancy.models import Membership
+from brm.tenancy.models import Membership, Role
 
 from .filters import MembershipFilterSet
 from .serializers import MembershipSerializer, TenantSerializer
@@ -35,6 +35,7 @@ class TenantView(generics.GenericAPIView):
 )
 class MembershipViewSet(TenantReadOnlyModelViewSet):
     model = Membership
+    session_roles = (Role.ADMIN,)  # in the browser, like the members page: admins only
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilterSet
 

@@ -265,7 +265,10 @@ LOGGING = {
 INSTALLED_APPS += ["drf_spectacular_sidecar"]  # Swagger UI's files, served locally (no CDN)
 MIDDLEWARE += ["brm.api.middleware.ApiKeyMiddleware"]
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["brm.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "brm.api.authentication.ApiKeyAuthentication",
+        "brm.api.authentication.StaffSessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["brm.api.permissions.ApiKeyScopePermission"],
     "DEFAULT_THROTTLE_CLASSES": ["brm.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "brm.api.pagination.PageNumberPagination",

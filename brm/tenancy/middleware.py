@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from .context import tenant_context
 from .models import Membership, Tenant
 
+API_TENANT_KEY = "brm_api_tenant_id"  # read by brm.api.middleware (SESSION_TENANT_KEY)
 TENANT_PATH = re.compile(r"^/t/(?P<slug>[-a-zA-Z0-9_]+)/")
 # Under /t/<slug>/ but reached before membership exists: the invitation link.
 PUBLIC_PREFIXES = ("invitation/",)
@@ -73,6 +74,8 @@ class TenantMiddleware:
                 messages.warning(request, message % {"tenant": tenant.name})
                 query = urlencode({"next": request.get_full_path()})
                 return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
+            if membership.is_staff_role and request.session.get(API_TENANT_KEY) != tenant.pk:
+                request.session[API_TENANT_KEY] = tenant.pk  # the browser's API works here
             return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -5,6 +5,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from brm.api.viewsets import TenantModelViewSet
+from brm.tenancy.models import Membership
 from customers import services
 from customers.models import (
     ActionItem,
@@ -50,6 +51,8 @@ class ServiceViewSet(TenantModelViewSet):
     delete_service = None
 
     def _actor(self):
+        if isinstance(self.request.auth, Membership):
+            return self.request.user  # a person in the browser
         api_key = self.request.auth
         return getattr(api_key, "created_by", None)
 

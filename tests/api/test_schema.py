@@ -49,10 +49,13 @@ def test_every_operation_documents_a_2xx_response(schema):
     assert missing == []
 
 
-def test_every_operation_requires_the_bearer_key(schema):
+def test_every_operation_requires_the_bearer_key_or_a_staff_session(schema):
     scheme = schema["components"]["securitySchemes"]["ApiKey"]
     assert scheme == {**scheme, "type": "http", "scheme": "bearer"}
-    unsecured = [name for name, op in _operations(schema) if op.get("security") != [{"ApiKey": []}]]
+    session = schema["components"]["securitySchemes"]["BrowserSession"]
+    assert session == {**session, "type": "apiKey", "in": "cookie"}
+    expected = [{"ApiKey": []}, {"BrowserSession": []}]
+    unsecured = [name for name, op in _operations(schema) if op.get("security") != expected]
     assert unsecured == []
 
 

@@ -222,3 +222,20 @@ def test_every_list_item_is_the_retrieve_of_the_same_id(api, tenant_a, rm_a):
     assert fast == set(paths)
     overdue = api.get("/api/v1/action-items/?status=open").json()["results"]
     assert [i["is_overdue"] for i in overdue] == [True]
+
+
+def test_times_are_given_in_the_offices_time_zone(api, tenant_a, rm_a, client, admin_a):
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    tenant_a.time_zone = "Pacific/Auckland"
+    tenant_a.save()
+    with tenant_context(tenant_a):
+        customer = CustomerFactory(relationship_manager=rm_a)
+    offset = timezone.now().astimezone(ZoneInfo("Pacific/Auckland")).strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}"
+    body = api.get(f"/api/v1/customers/{customer.pk}/").json()
+    assert body["created_at"].endswith(offset)
+    listed = api.get("/api/v1/customers/").json()["results"][0]
+    assert listed["created_at"].endswith(offset)
