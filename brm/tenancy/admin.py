@@ -18,3 +18,8 @@ class TenantAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name", "slug"]
     list_filter = ["is_active", "mfa_policy"]
+
+    def has_delete_permission(self, request, obj=None):
+        # An office's records sit behind row-level security in their own tenant: deleting the
+        # tenant here could not reach them. Deactivate it (is_active) instead.
+        return False

@@ -231,3 +231,17 @@ def test_password_reset_mails_a_working_link(client, tenant_a, admin_a, mailoutb
     assert done.status_code == 302
     admin_a.user.refresh_from_db()
     assert admin_a.user.check_password("a-brand-new-pass-9")
+
+
+def test_offices_cannot_be_deleted_from_the_admin(client, tenant_a, admin_a):
+    operator = admin_a.user
+    operator.is_staff = operator.is_superuser = True
+    operator.save()
+    Authenticator.objects.create(user=operator, type=Authenticator.Type.TOTP, data={"s": "x"})
+    client.force_login(operator)
+    url = f"/admin/tenancy/tenant/{tenant_a.pk}/delete/"
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    from brm.tenancy.models import Tenant
+
+    assert Tenant.objects.filter(pk=tenant_a.pk).exists()

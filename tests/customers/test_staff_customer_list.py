@@ -165,3 +165,22 @@ def test_rm_who_left_can_still_be_filtered_by(client, tenant_a, admin_a, rm_b, c
     response = get(client, tenant_a, f"?relationship_manager={rm_b.pk}")
     assert names(response) == ["Human resources", "Logistics"]
     assert "inactive" in response.content.decode()
+
+
+def test_the_list_links_to_export_and_to_import_for_those_who_may(client, tenant_a, admin_a):
+    client.force_login(admin_a.user)
+    body = get(client, tenant_a).content.decode()
+    assert f'href="/t/{tenant_a.slug}/customers/export.csv"' in body
+    assert f'href="/t/{tenant_a.slug}/customers/import/"' in body
+    analyst = make_member(tenant_a, Role.ANALYST)
+    client.force_login(analyst.user)
+    body = get(client, tenant_a).content.decode()
+    assert f'href="/t/{tenant_a.slug}/customers/export.csv"' in body
+    assert "/customers/import/" not in body
+
+
+def test_invalid_filter_values_are_shown_as_field_errors(client, tenant_a, admin_a, customers):
+    client.force_login(admin_a.user)
+    body = get(client, tenant_a, "?status=bogus").content.decode()
+    assert 'class="form-select is-invalid"' in body
+    assert "Select a valid choice." in body
