@@ -1,6 +1,6 @@
 """Load the customers pages and API under gunicorn on PostgreSQL, beside the raw-SQL floor.
 
-    .venv/bin/python -m bench.customers.load [--duration 10] [--connections 8] [--workers 2]
+    .venv/bin/python -m bench.customers.load [--duration 10] [--connections 8] [--workers 5]
 
 Needs the seeded bench database (python -m bench.customers.seed) and wrk (Debian package). For
 each endpoint it reports requests per second, p50 and p95 latency at N concurrent connections, and
@@ -86,7 +86,7 @@ def run_wrk(url: str, header: str, duration: int, connections: int) -> dict:
     out = subprocess.run(
         [
             "wrk",
-            "-t2",
+            f"-t{min(2, connections)}",
             f"-c{connections}",
             f"-d{duration}s",
             "--timeout",
@@ -109,8 +109,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    # gunicorn's own advice: (2 x cores) + 1 worker processes, one thread each.
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
