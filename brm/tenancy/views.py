@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -202,10 +204,36 @@ INVALID_MESSAGES = {
 }
 
 
+INVITATION_SESSION_KEY = "brm_invitation_token"
+INVITATION_IN_SESSION = "accept"  # the token-less address of the accept page
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
-    """The emailed link: join with the signed-in account, or make one, then land in the office."""
+    """The emailed link: join with the signed-in account, or make one, then land in the office.
+
+    Like Django's password reset, the link's token moves into the session and the browser goes on
+    to a token-less address, so the token does not travel further in Referer headers, the
+    sign-in page's `next` or the access logs of every later step.
+    """
     tenant = request.tenant
+    session_key = f"{INVITATION_SESSION_KEY}:{tenant.pk}"
+    token_url = request.get_full_path()
+    if token != INVITATION_IN_SESSION:
+        if request.method == "GET":
+            request.session[session_key] = token
+            return redirect(
+                "tenancy:invitation_accept",
+                tenant_slug=tenant.slug,
+                token=INVITATION_IN_SESSION,
+            )
+    else:
+        token = request.session.get(session_key)
+        if not token:
+            return _invitation_invalid(request, "unknown")
+        token_url = reverse(
+            "tenancy:invitation_accept", kwargs={"tenant_slug": tenant.slug, "token": token}
+        )
     try:
         invitation = services.invitation_get_pending(raw_token=token)
     except services.InvitationInvalid as exc:
@@ -235,9 +263,10 @@ def invitation_accept(request, token):
         else:
             if user is None:
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session.pop(session_key, None)
             messages.success(request, _("Welcome to %(tenant)s.") % {"tenant": tenant.name})
             return redirect(membership.home_path)
-    login_url = f"{reverse('account_login')}?next={request.get_full_path()}"
+    login_url = f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
     return render(
         request,
         "tenancy/invitation_accept.html",
@@ -247,6 +276,8 @@ def invitation_accept(request, token):
             "account_exists": account_exists,
             "wrong_user": wrong_user,
             "login_url": login_url,
+            # Signing out empties the session: the link itself brings the token back after.
+            "token_url": token_url,
             "tenant": tenant,
         },
     )

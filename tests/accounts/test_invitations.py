@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,7 +39,7 @@ def test_admin_invites_from_the_staff_ui_and_an_email_carries_a_working_link(
     link = re.search(r"http://\S+/invitation/\S+/", mail.outbox[0].body).group(0)
     client.logout()
     path = link.split("8000", 1)[1] if "8000" in link else link
-    page = client.get(path)
+    page = client.get(path, follow=True)
     assert page.status_code == 200
     assert b"rita@example.test" in page.content
 
@@ -101,16 +102,16 @@ def test_revoked_invitation_is_refused(client, tenant_a, admin_a):
     invitation, token = _invite(tenant_a)
     with tenant_context(tenant_a):
         services.invitation_revoke(invitation=invitation, actor=admin_a.user)
-    assert client.get(_accept_url(tenant_a, token)).status_code == 410
+    assert client.get(_accept_url(tenant_a, token), follow=True).status_code == 410
 
 
 def test_unknown_token_is_404(client, tenant_a):
-    assert client.get(_accept_url(tenant_a, "not-a-real-token")).status_code == 404
+    assert client.get(_accept_url(tenant_a, "not-a-real-token"), follow=True).status_code == 404
 
 
 def test_invitation_of_one_tenant_does_not_work_under_another(client, tenant_a, tenant_b):
     _invitation, token = _invite(tenant_b)
-    assert client.get(_accept_url(tenant_a, token)).status_code == 404
+    assert client.get(_accept_url(tenant_a, token), follow=True).status_code == 404
 
 
 def test_bad_passwords_rerender_with_messages_and_create_nothing(client, tenant_a):
@@ -126,7 +127,7 @@ def test_bad_passwords_rerender_with_messages_and_create_nothing(client, tenant_
 
 def test_existing_user_signs_in_then_accepts(client, tenant_a, tenant_b, admin_b):
     _invitation, token = _invite(tenant_a, email=admin_b.user.email, role=Role.ANALYST)
-    page = client.get(_accept_url(tenant_a, token))
+    page = client.get(_accept_url(tenant_a, token), follow=True)
     assert b"Sign in to accept" in page.content or b"already have an account" in page.content
     client.force_login(admin_b.user)
     response = client.post(_accept_url(tenant_a, token))
@@ -209,3 +210,27 @@ def test_create_tenant_noinput_without_password_fails_clearly(db, monkeypatch):
 def test_new_tenants_require_mfa_for_staff_by_default(db):
     tenant = services.tenant_create(slug="fresh", name="Fresh")
     assert tenant.mfa_required_for_staff
+
+
+def test_the_link_moves_its_token_into_the_session(client, tenant_a):
+    """Like Django's password reset: the token leaves the address bar before anything else."""
+    _invitation, token = _invite(tenant_a)
+    response = client.get(_accept_url(tenant_a, token))
+    assert response.status_code == 302
+    assert token not in response.url
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert token not in page.content.decode().split("Sign out")[0]  # not in the sign-in link
+    accepted = client.post(
+        response.url,
+        {
+            "full_name": "New Person",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
+    )
+    assert accepted.status_code == 302
+    assert User.objects.filter(email="new.person@example.test").exists()
+    # Without the emailed link first, the token-less address knows no invitation.
+    other = Client()
+    assert other.get(response.url).status_code == 404
