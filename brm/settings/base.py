@@ -285,7 +285,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "BRM Office API",
     "DESCRIPTION": (
         "The REST API of one BRM office. Send `Authorization: Bearer <key>`; the key chooses the "
-        "office. Lists are paginated (`page`, `page_size` up to 200). Every 4xx answer has the "
+        "office. Signed in as staff, the browser may call it too, in the office of the last staff "
+        "page opened and with the member's role (writes need the `X-CSRFToken` header). "
+        "Lists are paginated (`page`, `page_size` up to 200). Every 4xx answer has the "
         'shape `{"error": {"status", "code", "detail", "fields"}}`.'
     ),
     "VERSION": "1",

@@ -20,24 +20,28 @@ from . import filters, serializers
 
 
 def _docs(noun: str, plural: str, filters_text: str):
+    a = "an" if noun[0] in "aeiou" else "a"
     return extend_schema_view(
         list=extend_schema(
             summary=f"List {plural}",
-            description=f"{plural.capitalize()} of the key's office, paginated. {filters_text}",
+            description=f"{plural.capitalize()} of the office, paginated. {filters_text}",
         ),
-        retrieve=extend_schema(summary=f"One {noun}", description=f"A {noun}, by id."),
+        retrieve=extend_schema(
+            summary=f"One {noun}", description=f"{a.capitalize()} {noun}, by id."
+        ),
         create=extend_schema(
-            summary=f"Create a {noun}", description=f"Creates a {noun}; the change is audited."
+            summary=f"Create {a} {noun}", description=f"Creates {a} {noun}; the change is audited."
         ),
         update=extend_schema(
-            summary=f"Replace a {noun}",
-            description=f"Updates every field of a {noun}; the change is audited.",
+            summary=f"Replace {a} {noun}",
+            description=f"Updates every field of {a} {noun}; the change is audited.",
         ),
         partial_update=extend_schema(
-            summary=f"Update a {noun}", description=f"Updates some fields of a {noun}; audited."
+            summary=f"Update {a} {noun}", description=f"Updates some fields of {a} {noun}; audited."
         ),
         destroy=extend_schema(
-            summary=f"Delete a {noun}", description=f"Deletes a {noun}; the deletion is audited."
+            summary=f"Delete {a} {noun}",
+            description=f"Deletes {a} {noun}; the deletion is audited.",
         ),
     )
 
