@@ -20,7 +20,15 @@ PYTEST_ARGS ?=
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: $(PYTHON) -m venv failed; installing Debian's python3-venv"; \
+	    apt-get install -y -q python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); \
+	  else \
+	    echo "make: $(PYTHON) -m venv failed. On Debian/Ubuntu: sudo apt-get install python3-venv" >&2; \
+	    exit 1; \
+	  fi; }
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
