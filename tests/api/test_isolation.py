@@ -71,3 +71,34 @@ def test_marker_rows_do_show_through_the_api_of_their_own_tenant(tenant_b):
 def test_writes_reject_tenant_b_ids_like_unknown_ids(tenant_a, tenant_b):
     client = client_with_key(tenant_a)
     assert cross_tenant_reference_failures(client, tenant_a, tenant_b, OPERATIONS) == []
+
+
+def _admin_session(tenant):
+    """A signed-in admin of `tenant` whose last staff page was in it (CSRF not enforced)."""
+    from django.test import Client
+
+    from brm.tenancy.models import Role
+    from tests.conftest import make_member
+
+    member = make_member(tenant, Role.ADMIN, email=f"session-{tenant.slug}@example.test")
+    client = Client()
+    client.force_login(member.user)
+    assert client.get(f"/t/{tenant.slug}/").status_code == 200
+    return client
+
+
+@pytest.mark.parametrize("op", WITH_OBJECT, ids=str)
+def test_tenant_b_object_answers_404_to_a_browser_session_in_tenant_a(tenant_a, tenant_b, op):
+    params = object_params(op, tenant_b)
+    response = call(_admin_session(tenant_a), op, params)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("op", LISTS, ids=str)
+def test_lists_hold_no_rows_of_another_tenant_for_a_browser_session(tenant_a, tenant_b, op):
+    for factory in MARKED_ROW_FACTORIES:
+        factory(tenant_b)
+    response = call(_admin_session(tenant_a), op, {})
+    assert response.status_code == 200
+    assert MARKER not in response.content.decode()
