@@ -18,12 +18,10 @@ class SuperuserAdminSite(AdminSite):
     site_header = "BRM Office operations"
 
     def has_permission(self, request):
-        from allauth.mfa.utils import is_mfa_enabled  # models: not importable with the app config
-
         user = request.user
         if not (user.is_active and user.is_superuser):
             return False
-        return not settings.BRM_ADMIN_MFA_REQUIRED or is_mfa_enabled(user)
+        return not settings.BRM_ADMIN_MFA_REQUIRED or _mfa_used_this_session(request)
 
     def login(self, request, extra_context=None):
         user = request.user
@@ -33,10 +31,25 @@ class SuperuserAdminSite(AdminSite):
         if self.has_permission(request):
             return HttpResponseRedirect(reverse("admin:index"))
         if user.is_active and user.is_superuser:
-            # A superuser without an authenticator sets one up first.
+            from allauth.mfa.utils import is_mfa_enabled
+
+            # An authenticator, used in this very session: set one up, or confirm with it.
+            step = "mfa_reauthenticate" if is_mfa_enabled(user) else "mfa_activate_totp"
             query = urlencode({"next": reverse("admin:index")})
-            return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
+            return HttpResponseRedirect(f"{reverse(step)}?{query}")
         raise PermissionDenied
+
+
+def _mfa_used_this_session(request) -> bool:
+    """The operator proved an authenticator in this session (sign-in or re-authentication),
+    not merely owns one."""
+    from allauth.account.authentication import get_authentication_records
+    from allauth.mfa.utils import is_mfa_enabled
+
+    if not is_mfa_enabled(request.user):
+        return False
+    records = get_authentication_records(request, request.user)
+    return any(r.get("method") == "mfa" for r in records)
 
 
 class BrmAdminConfig(AdminConfig):

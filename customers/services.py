@@ -295,6 +295,12 @@ def expectation_create(*, actor, **data) -> BusinessExpectation:
     return expectation
 
 
+def _drop_agreement(expectation: BusinessExpectation) -> None:
+    expectation.agreed_at = None
+    expectation.agreed_by_business = None
+    expectation.agreed_by_it = None  # set again (the customer's RM) at the next agreement
+
+
 @transaction.atomic
 def expectation_update(*, expectation: BusinessExpectation, actor, **data) -> BusinessExpectation:
     data.pop("customer", None)
@@ -307,15 +313,14 @@ def expectation_update(*, expectation: BusinessExpectation, actor, **data) -> Bu
         # Changing what was agreed needs a new agreement.
         changes["status"] = [agreed, BusinessExpectation.Status.PROPOSED]
         expectation.status = BusinessExpectation.Status.PROPOSED
-        expectation.agreed_at = None
-        expectation.agreed_by_business = None
-    elif changes.get("status", [None])[0] == agreed and expectation.status in (
+        _drop_agreement(expectation)
+    elif "status" in changes and expectation.status in (
         BusinessExpectation.Status.DRAFT,
         BusinessExpectation.Status.PROPOSED,
     ):
-        # Back to draft or proposed: the old agreement no longer stands (retired keeps it).
-        expectation.agreed_at = None
-        expectation.agreed_by_business = None
+        # Back to draft or proposed: an old agreement no longer stands (retired keeps it, as
+        # the record of what was agreed).
+        _drop_agreement(expectation)
     _save(expectation, actor=actor, action="expectation.updated", changes=changes)
     return expectation
 

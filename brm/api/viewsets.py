@@ -42,74 +42,116 @@ class TenantGenericViewSet(viewsets.GenericViewSet):
         return self.model.objects.all()
 
 
+# Fields whose to_representation needs only the value: what the fast list path may convert with.
+_PLAIN_FIELDS = (
+    serializers.BooleanField,
+    serializers.CharField,  # EmailField, SlugField, URLField, RegexField
+    serializers.ChoiceField,
+    serializers.DateField,
+    serializers.DateTimeField,
+    serializers.DecimalField,
+    serializers.FloatField,
+    serializers.IntegerField,
+    serializers.UUIDField,
+)
+_NOT_PLAIN_FIELDS = (serializers.MultipleChoiceField, serializers.FilePathField)
+
+
 class RowListModelMixin(mixins.ListModelMixin):
     """Lists read plain rows (`values_list`) instead of model instances, when it is safe.
 
     A page of 50 model instances, each walked field by field by the serializer, costs more than
-    everything else in a list request. When every readable field of the serializer is a model
-    column, a foreign key's id, a column across foreign keys (`source="a.b.c"`) or a column the
-    view names in `get_list_columns()`, the page is read as tuples and each value goes through the
-    same field's `to_representation`: the JSON is the same as the serializer's (a test compares
-    every list item with the retrieve of the same id). Any other field falls back to the
-    serializer.
+    everything else in a list request. When the serializer does not override how it represents
+    a record and every readable field is a plain field on a model column, a foreign key's id, a
+    column across non-null foreign keys (`source="a.b.c"`) or a column the view names in
+    `get_list_columns()`, the page is read as tuples and each value goes through the same
+    field's `to_representation`: the JSON is the same as the serializer's (a test compares every
+    list item with the retrieve of the same id). Anything else falls back to the serializer.
     """
 
     def get_list_columns(self) -> dict:
         """Serializer field name -> query expression, for fields that are not model columns."""
         return {}
 
-    def _row_plan(self, serializer):
-        extra = self.get_list_columns()
-        model = self.get_queryset().model
+    @staticmethod
+    def _column(model, path: list[str]) -> str | None:
+        """The values() lookup of a dotted source, or None unless every hop is a non-null FK
+        (a null hop makes DRF leave the key out, which a row cannot tell)."""
+        for hop in path[:-1]:
+            try:
+                field = model._meta.get_field(hop)
+            except FieldDoesNotExist:
+                return None
+            if not (field.many_to_one or field.one_to_one) or field.null or not field.concrete:
+                return None
+            model = field.related_model
+        try:
+            last = model._meta.get_field(path[-1])
+        except FieldDoesNotExist:
+            return None
+        if last.is_relation or not last.concrete:
+            return None
+        return "__".join(path)
+
+    def _row_plan(self, serializer, extra_names):
+        if type(serializer).to_representation is not serializers.Serializer.to_representation:
+            return None
+        model = serializer.Meta.model
         plan = []
         for name, field in serializer.fields.items():
             if field.write_only:
                 continue
-            if name in extra:
+            if name in extra_names:
                 # A method field's value is computed by the expression itself.
                 method = isinstance(field, serializers.SerializerMethodField)
+                if not method and not isinstance(field, _PLAIN_FIELDS):
+                    return None
                 plan.append((name, f"_list_{name}", None if method else field.to_representation))
                 continue
-            if (
-                isinstance(
-                    field,
-                    serializers.SerializerMethodField
-                    | serializers.ManyRelatedField
-                    | serializers.BaseSerializer
-                    | serializers.HiddenField,
-                )
-                or field.source == "*"
+            if type(field) is serializers.PrimaryKeyRelatedField or (
+                isinstance(field, serializers.PrimaryKeyRelatedField)
+                and type(field).to_representation
+                is serializers.PrimaryKeyRelatedField.to_representation
             ):
-                return None
-            if isinstance(field, serializers.PrimaryKeyRelatedField):
+                if field.pk_field is not None or "." in field.source:
+                    return None
                 try:
-                    column = model._meta.get_field(field.source).attname
+                    model_field = model._meta.get_field(field.source)
                 except FieldDoesNotExist:
                     return None
-                plan.append((name, column, None))
+                if not (model_field.many_to_one or model_field.one_to_one):
+                    return None
+                plan.append((name, model_field.attname, None))
                 continue
-            if isinstance(field, serializers.RelatedField):
+            if not isinstance(field, _PLAIN_FIELDS) or isinstance(field, _NOT_PLAIN_FIELDS):
                 return None
-            path = field.source_attrs
-            try:
-                model_field = model._meta.get_field(path[0])
-            except FieldDoesNotExist:
+            if field.source == "*":
                 return None
-            if len(path) == 1 and (model_field.is_relation or not model_field.concrete):
+            column = self._column(model, field.source_attrs)
+            if column is None:
                 return None
-            plan.append((name, "__".join(path), field.to_representation))
-        return plan, extra
+            plan.append((name, column, field.to_representation))
+        return plan
+
+    def _cached_row_plan(self):
+        # Per viewset and serializer class, once per process: the plan's fields are made without
+        # a request and convert values without per-request state. The column expressions of
+        # get_list_columns() are asked for on every request (they may depend on the date).
+        cls = type(self)
+        plans = cls.__dict__.get("_row_plans")
+        if plans is None:
+            plans = {}
+            cls._row_plans = plans
+        serializer_class = self.get_serializer_class()
+        if serializer_class not in plans:
+            extra_names = set(self.get_list_columns())
+            plans[serializer_class] = self._row_plan(serializer_class(context={}), extra_names)
+        return plans[serializer_class]
 
     def list(self, request, *args, **kwargs):
-        # The plan depends on the classes only (fields convert values without request state),
-        # so it is made once per process; the column expressions are asked for every request.
-        cls = type(self)
-        if "_row_plan_cached" not in cls.__dict__:
-            cls._row_plan_cached = self._row_plan(self.get_serializer())
-        planned = cls._row_plan_cached
-        if planned is None:
+        plan = self._cached_row_plan()
+        if plan is None:
             return super().list(request, *args, **kwargs)
-        plan, _extra = planned
         extra = self.get_list_columns()
         queryset = self.filter_queryset(self.get_queryset())
         if extra:

@@ -62,9 +62,16 @@ def apply_row_level_security(using: str = "default", **kwargs) -> None:
                 cursor.execute(statement)
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [runtime])
         if cursor.fetchone() and runtime != connection.settings_dict["USER"]:
-            role = connection.ops.quote_name(runtime)
-            cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
-            cursor.execute(
-                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
-            )
-            cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+            for statement in runtime_grant_statements(connection.ops.quote_name(runtime)):
+                cursor.execute(statement)
+
+
+def runtime_grant_statements(role: str) -> list[str]:
+    """What the runtime role may do: DML (under RLS) and sequences; never TRUNCATE, which
+    ignores row-level security (databases migrated by older versions had it granted)."""
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"REVOKE TRUNCATE ON ALL TABLES IN SCHEMA public FROM {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ]

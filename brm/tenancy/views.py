@@ -218,25 +218,25 @@ def invitation_accept(request, token):
     """
     tenant = request.tenant
     session_key = f"{INVITATION_SESSION_KEY}:{tenant.pk}"
-    token_url = request.get_full_path()
+    in_session_url = reverse(
+        "tenancy:invitation_accept",
+        kwargs={"tenant_slug": tenant.slug, "token": INVITATION_IN_SESSION},
+    )
     if token != INVITATION_IN_SESSION:
+        request.session[session_key] = token
         if request.method == "GET":
-            request.session[session_key] = token
-            return redirect(
-                "tenancy:invitation_accept",
-                tenant_slug=tenant.slug,
-                token=INVITATION_IN_SESSION,
-            )
+            return redirect(in_session_url)
     else:
         token = request.session.get(session_key)
         if not token:
             return _invitation_invalid(request, "unknown")
-        token_url = reverse(
-            "tenancy:invitation_accept", kwargs={"tenant_slug": tenant.slug, "token": token}
-        )
+    token_url = reverse(
+        "tenancy:invitation_accept", kwargs={"tenant_slug": tenant.slug, "token": token}
+    )
     try:
         invitation = services.invitation_get_pending(raw_token=token)
     except services.InvitationInvalid as exc:
+        request.session.pop(session_key, None)
         return _invitation_invalid(request, exc.reason)
     user = request.user if request.user.is_authenticated else None
     account_exists = (
@@ -257,6 +257,7 @@ def invitation_accept(request, token):
                 password=form.cleaned_data.get("password1", ""),
             )
         except services.InvitationInvalid as exc:
+            request.session.pop(session_key, None)
             return _invitation_invalid(request, exc.reason)
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -266,7 +267,7 @@ def invitation_accept(request, token):
             request.session.pop(session_key, None)
             messages.success(request, _("Welcome to %(tenant)s.") % {"tenant": tenant.name})
             return redirect(membership.home_path)
-    login_url = f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+    login_url = f"{reverse('account_login')}?{urlencode({'next': in_session_url})}"
     return render(
         request,
         "tenancy/invitation_accept.html",

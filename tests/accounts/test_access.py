@@ -126,6 +126,18 @@ def test_repeated_failed_sign_ins_are_rate_limited(client, tenant_a, admin_a):
     assert "_auth_user_id" not in client.session
 
 
+def _mfa_used(client, user):
+    """As allauth records a passed TOTP step in the session."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "mfa", "at": time.time()}]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
 def test_admin_site_is_for_superusers_only(client, tenant_a, admin_a):
     client.force_login(admin_a.user)
     assert client.get("/admin/").status_code == 302  # tenant admins are not operators
@@ -141,6 +153,10 @@ def test_admin_site_is_for_superusers_only(client, tenant_a, admin_a):
     login = client.get(response.url)
     assert login.status_code == 302 and login.url.startswith(reverse("mfa_activate_totp"))
     Authenticator.objects.create(user=admin_a.user, type=Authenticator.Type.TOTP, data={"s": "x"})
+    # Owning one is not enough: this session must have used it.
+    login = client.get(client.get("/admin/").url)
+    assert login.status_code == 302 and login.url.startswith(reverse("mfa_reauthenticate"))
+    _mfa_used(client, admin_a.user)
     assert client.get("/admin/").status_code == 200
 
 
@@ -239,6 +255,7 @@ def test_offices_cannot_be_deleted_from_the_admin(client, tenant_a, admin_a):
     operator.save()
     Authenticator.objects.create(user=operator, type=Authenticator.Type.TOTP, data={"s": "x"})
     client.force_login(operator)
+    _mfa_used(client, operator)
     url = f"/admin/tenancy/tenant/{tenant_a.pk}/delete/"
     assert client.get(url).status_code == 403
     assert client.post(url, {"post": "yes"}).status_code == 403

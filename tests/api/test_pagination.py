@@ -41,3 +41,58 @@ def test_page_past_the_end_is_404_in_the_error_shape(read_client_a):
     response = read_client_a.get("/api/v1/members/?page=99")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_row_list_falls_back_to_the_serializer_when_rows_would_differ():
+    """RowListModelMixin reads rows only where the serializer would answer the same."""
+    from rest_framework import serializers
+
+    from brm.api.serializers import TenantModelSerializer
+    from brm.api.viewsets import RowListModelMixin
+    from customers.models import Contact, Customer
+
+    plan = RowListModelMixin()._row_plan
+
+    class Plain(TenantModelSerializer):
+        rm_email = serializers.EmailField(source="relationship_manager.user.email")
+
+        class Meta:
+            model = Customer
+            fields = ["id", "name", "status", "relationship_manager", "rm_email", "created_at"]
+
+    assert [column for _n, column, _c in plan(Plain(context={}), set())] == [
+        "id",
+        "name",
+        "status",
+        "relationship_manager_id",
+        "relationship_manager__user__email",
+        "created_at",
+    ]
+
+    class Overridden(Plain):
+        def to_representation(self, instance):
+            return super().to_representation(instance)
+
+    class NullableHop(TenantModelSerializer):  # a contact's purchaser may be empty
+        purchaser_name = serializers.CharField(source="purchaser.name")
+
+        class Meta:
+            model = Contact
+            fields = ["id", "purchaser_name"]
+
+    class Property(TenantModelSerializer):
+        label = serializers.CharField(source="__str__")
+
+        class Meta:
+            model = Customer
+            fields = ["id", "label"]
+
+    class Model(TenantModelSerializer):
+        raw = serializers.ModelField(model_field=Customer._meta.get_field("name"))
+
+        class Meta:
+            model = Customer
+            fields = ["id", "raw"]
+
+    for serializer_class in (Overridden, NullableHop, Property, Model):
+        assert plan(serializer_class(context={}), set()) is None, serializer_class.__name__

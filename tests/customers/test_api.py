@@ -213,7 +213,8 @@ def test_every_list_item_is_the_retrieve_of_the_same_id(api, tenant_a, rm_a):
     for name, path in paths.items():
         listed = api.get(path).json()["results"]
         view = get_resolver().resolve(path).func
-        if issubclass(view.cls, RowListModelMixin) and view.cls._row_plan_cached is not None:
+        plans = view.cls.__dict__.get("_row_plans", {})
+        if issubclass(view.cls, RowListModelMixin) and any(p is not None for p in plans.values()):
             fast.add(name)
         assert listed, name
         for item in listed:

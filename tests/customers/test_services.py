@@ -191,6 +191,23 @@ def test_moving_an_agreed_expectation_back_to_draft_drops_the_agreement(
         services.expectation_update(expectation=expectation, actor=admin_a.user, status="draft")
         expectation.refresh_from_db()
     assert expectation.agreed_at is None and expectation.agreed_by_business is None
+    assert expectation.agreed_by_it is None
+
+
+def test_a_retired_expectation_keeps_its_agreement_until_it_is_proposed_again(
+    tenant_a, admin_a, customer_record
+):
+    member = _portal_member(tenant_a, customer_record.business_manager, Role.CUSTOMER)
+    with tenant_context(tenant_a):
+        expectation = ExpectationFactory(customer=customer_record)
+        services.expectation_agree(expectation=expectation, membership=member)
+        expectation.refresh_from_db()
+        services.expectation_update(expectation=expectation, actor=admin_a.user, status="retired")
+        expectation.refresh_from_db()
+        assert expectation.agreed_at is not None
+        services.expectation_update(expectation=expectation, actor=admin_a.user, status="proposed")
+        expectation.refresh_from_db()
+    assert expectation.agreed_at is None and expectation.agreed_by_business is None
 
 
 def test_changing_a_contacts_email_revokes_the_pending_portal_invitation(

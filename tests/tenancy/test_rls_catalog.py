@@ -56,3 +56,13 @@ def test_only_the_tenant_condition_lets_rows_be_written():
             assert " OR " not in condition.upper(), (table, name)
     tables = {p[0] for p in policies}
     assert tables == {p[0] for p in writable}, "every table has a tenant policy for writes"
+
+
+def test_migrate_takes_truncate_from_the_runtime_role():
+    """TRUNCATE ignores RLS. Only the test database grants it (to flush between tests); every
+    `migrate` revokes it, also where an older version had granted it."""
+    from brm.tenancy.rls import runtime_grant_statements
+
+    statements = runtime_grant_statements('"brm_app"')
+    assert 'REVOKE TRUNCATE ON ALL TABLES IN SCHEMA public FROM "brm_app"' in statements
+    assert not [s for s in statements if s.startswith("GRANT") and "TRUNCATE" in s]
