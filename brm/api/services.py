@@ -113,10 +113,13 @@ def api_key_authenticate(raw: str) -> ApiKey:
     prefix = _parse_prefix(raw)
     if prefix is None:
         raise ApiKeyInvalid(_("Invalid API key."))
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
         _set_prefix_setting(prefix)
         candidates = list(ApiKey.all_tenants.select_related("tenant").filter(prefix=prefix))
-        _set_prefix_setting("")
+        if not outermost:
+            # Transaction-local, the setting would outlive a savepoint; a commit discards it.
+            _set_prefix_setting("")
     digest = hash_token(raw)
     api_key = next((k for k in candidates if hmac.compare_digest(k.key_hash, digest)), None)
     if api_key is None or not api_key.tenant.is_active:

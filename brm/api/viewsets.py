@@ -57,6 +57,28 @@ _PLAIN_FIELDS = (
 _NOT_PLAIN_FIELDS = (serializers.MultipleChoiceField, serializers.FilePathField)
 
 
+class _CountedRows:
+    """The rows of a list, counted on the filtered queryset: the same number (every hop the
+    columns join over is a non-null foreign key) without the joins the columns need."""
+
+    def __init__(self, rows, counted):
+        self.rows = rows
+        self.counted = counted
+        self.ordered = rows.ordered
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __getitem__(self, key):
+        return self.rows[key]
+
+
 class RowListModelMixin(mixins.ListModelMixin):
     """Lists read plain rows (`values_list`) instead of model instances, when it is safe.
 
@@ -154,9 +176,12 @@ class RowListModelMixin(mixins.ListModelMixin):
             return super().list(request, *args, **kwargs)
         extra = self.get_list_columns()
         queryset = self.filter_queryset(self.get_queryset())
+        counted = queryset
         if extra:
             queryset = queryset.annotate(**{f"_list_{k}": v for k, v in extra.items()})
-        rows = queryset.values_list(*(column for _name, column, _convert in plan))
+        rows = _CountedRows(
+            queryset.values_list(*(column for _name, column, _convert in plan)), counted
+        )
         page = self.paginate_queryset(rows)
         items = page if page is not None else rows
         results = [

@@ -85,3 +85,20 @@ def test_a_request_costs_a_fixed_number_of_queries(tenant_a, django_assert_num_q
     # (Savepoints are counted because the test runs in a transaction.)
     with django_assert_num_queries(11):
         assert len(client.get("/api/v1/members/").json()["results"]) == 5
+
+
+def test_the_key_lookup_leaves_no_prefix_visible_afterwards(tenant_a, tenant_b):
+    """The prefix that lets RLS show the key's rows is gone once the lookup is over."""
+    from django.db import connection, transaction
+
+    from brm.api.services import api_key_authenticate
+
+    _key, raw = make_key(tenant_a)
+    make_key(tenant_b)
+    with transaction.atomic():  # as inside a request's transaction: the lookup is a savepoint
+        assert api_key_authenticate(raw).tenant_id == tenant_a.pk
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('app.api_key_prefix', true)")
+            assert cursor.fetchone()[0] in ("", None)
+            cursor.execute("SELECT count(*) FROM api_apikey")
+            assert cursor.fetchone()[0] == 0  # no tenant, no prefix: RLS shows nothing
