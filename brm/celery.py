@@ -6,13 +6,29 @@ Processes: one beat (the static ticks below), any number of workers on the `defa
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "brm.settings.base")
 
 app = Celery("brm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _require_secret_key(**_kwargs):
+    # Not at import: every manage.py command imports this module (brm/__init__.py). Celery
+    # logs and ignores exceptions from signal handlers, so this exits.
+    from django.core.exceptions import ImproperlyConfigured
+
+    from brm.startup import require_secret_key
+
+    try:
+        require_secret_key()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"celery: {exc}") from exc
+
 
 # Every tick runs often and is cheap when nothing is due; `expires` drops ticks that queued up
 # while no worker was running, so a restarted worker does not run a hundred of them.

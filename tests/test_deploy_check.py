@@ -31,19 +31,34 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_settings_refuse_to_start_without_a_secret_key(tmp_path):
+def _without_secret_key(tmp_path, *args):
     env = {
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "brm.settings.base",
         "BRM_VAR_DIR": str(tmp_path / "var"),
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
-    assert result.returncode != 0
-    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_web_and_deploy_check_refuse_to_start_without_a_secret_key(tmp_path):
+    web = _without_secret_key(tmp_path, "-c", "import brm.wsgi")
+    assert web.returncode != 0
+    assert "Set SECRET_KEY" in web.stderr
+    check = _without_secret_key(tmp_path, "manage.py", "check", "--deploy")
+    assert check.returncode != 0
+    assert "brm.E001" in check.stderr
+
+
+def test_workers_refuse_to_start_without_a_secret_key(tmp_path):
+    worker = _without_secret_key(
+        tmp_path, "-m", "celery", "-A", "brm", "worker", "--pool", "solo", "--loglevel", "ERROR"
+    )
+    assert worker.returncode != 0
+    assert "Set SECRET_KEY" in worker.stdout + worker.stderr
+
+
+def test_commands_that_sign_nothing_run_without_a_secret_key(tmp_path):
+    result = _without_secret_key(tmp_path, "manage.py", "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr

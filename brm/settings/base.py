@@ -7,6 +7,7 @@ file path in NAME_FILE (Docker and Kubernetes secrets).
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import environ
@@ -33,10 +34,16 @@ def env_secret(name: str, default: str | None = None) -> str | None:
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = env_secret("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE).")
-    SECRET_KEY = "insecure-debug-only-key"  # noqa: S105 - only ever with DJANGO_DEBUG=true
+# Without a configured key the web server and the Celery processes refuse to start
+# (brm/wsgi.py, brm/celery.py) and `check --deploy` fails. Management commands that sign
+# nothing (makemigrations, migrate, createsuperuser) run with a throwaway key of this process.
+SECRET_KEY_MISSING = not SECRET_KEY
+if SECRET_KEY_MISSING:
+    SECRET_KEY = (
+        "insecure-debug-only-key"  # noqa: S105 - only ever with DJANGO_DEBUG=true
+        if DEBUG
+        else secrets.token_urlsafe(50)
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -11,6 +11,8 @@ class TenancyConfig(AppConfig):
     verbose_name = "Tenancy"
 
     def ready(self):
+        from brm import startup  # noqa: F401  (registers the deploy check of SECRET_KEY)
+
         from .rls import apply_row_level_security
 
         post_migrate.connect(apply_row_level_security, sender=self, dispatch_uid="brm_rls")
