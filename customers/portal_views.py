@@ -11,11 +11,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from brm.tenancy.views import _add_errors
+from brm.tenancy.views import _add_errors, confirm_then
 
 from . import selectors, services
 
@@ -115,15 +116,16 @@ def expectation_agree(request, pk):
     """A confirm step that shows what is agreed; the service decides who may (purchasers: 403)."""
     context = _expectation_context(request, pk)
     expectation = context["expectation"]
-    if request.method == "POST":
-        try:
-            services.expectation_agree(expectation=expectation, membership=request.membership)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("You agreed “%(title)s”.") % {"title": expectation.title})
-        return redirect("customers:portal_expectation", tenant_slug=request.tenant.slug, pk=pk)
-    return render(request, "customers/portal/expectation_confirm_agree.html", context)
+    return confirm_then(
+        request,
+        lambda: services.expectation_agree(expectation=expectation, membership=request.membership),
+        success=_("You agreed “%(title)s”.") % {"title": expectation.title},
+        done=reverse(
+            "customers:portal_expectation", kwargs={"tenant_slug": request.tenant.slug, "pk": pk}
+        ),
+        template="customers/portal/expectation_confirm_agree.html",
+        context=context,
+    )
 
 
 @require_GET
@@ -170,14 +172,13 @@ def action_item_detail(request, pk):
 def action_item_done(request, pk):
     scope = _scope_or_404(request)
     item = get_object_or_404(selectors.portal_action_item_list(scope), pk=pk)
-    if request.method == "POST":
-        try:
-            services.action_item_mark_done(item=item, membership=request.membership)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("“%(title)s” is marked as done.") % {"title": item.title})
-        return redirect("customers:portal_action_item", tenant_slug=request.tenant.slug, pk=pk)
-    return render(
-        request, "customers/portal/action_item_confirm_done.html", {"scope": scope, "item": item}
+    return confirm_then(
+        request,
+        lambda: services.action_item_mark_done(item=item, membership=request.membership),
+        success=_("“%(title)s” is marked as done.") % {"title": item.title},
+        done=reverse(
+            "customers:portal_action_item", kwargs={"tenant_slug": request.tenant.slug, "pk": pk}
+        ),
+        template="customers/portal/action_item_confirm_done.html",
+        context={"scope": scope, "item": item},
     )

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from brm.tenancy.models import Role
-from brm.tenancy.views import PAGE_SIZE, _add_errors, roles_required
+from brm.tenancy.views import PAGE_SIZE, _add_errors, confirm_then, roles_required
 
 from . import forms, selectors, services
 from .models import (
@@ -439,23 +439,17 @@ def contact_invite(request, pk):
         Contact.objects.select_related("customer", "membership", "portal_invitation"), pk=pk
     )
     back = _customer_url(request, contact.customer_id, "contacts")
-    if request.method == "POST":
-        try:
-            invitation, _link = services.contact_invite(contact=contact, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("A portal invitation was emailed to %(email)s, as %(role)s.")
-                % {"email": invitation.email, "role": invitation.get_role_display()},
-            )
-        return redirect(back)
     role = _portal_role(contact)
-    return render(
+    return confirm_then(
         request,
-        "customers/contact_confirm_invite.html",
-        {
+        lambda: services.contact_invite(contact=contact, actor=request.user)[0],
+        success=lambda invitation: (
+            _("A portal invitation was emailed to %(email)s, as %(role)s.")
+            % {"email": invitation.email, "role": invitation.get_role_display()}
+        ),
+        done=back,
+        template="customers/contact_confirm_invite.html",
+        context={
             "contact": contact,
             "role_label": Role(role).label if role else "",
             "portal_status": _portal_status(contact),

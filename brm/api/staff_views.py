@@ -1,12 +1,12 @@
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from brm.tenancy.views import PAGE_SIZE, admin_required
+from brm.tenancy.views import PAGE_SIZE, admin_required, confirm_then
 
 from . import services
 from .forms import ApiKeyForm
@@ -45,14 +45,11 @@ def api_key_create_view(request):
 @require_http_methods(["GET", "POST"])
 def api_key_revoke_view(request, pk):
     api_key = get_object_or_404(ApiKey.objects, pk=pk)
-    if request.method == "POST":
-        try:
-            services.api_key_revoke(api_key=api_key, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("The API key %(name)s was revoked.") % {"name": api_key.name}
-            )
-        return redirect("api_keys:list", tenant_slug=request.tenant.slug)
-    return render(request, "api/apikey_confirm_revoke.html", {"api_key": api_key})
+    return confirm_then(
+        request,
+        lambda: services.api_key_revoke(api_key=api_key, actor=request.user),
+        success=_("The API key %(name)s was revoked.") % {"name": api_key.name},
+        done=reverse("api_keys:list", kwargs={"tenant_slug": request.tenant.slug}),
+        template="api/apikey_confirm_revoke.html",
+        context={"api_key": api_key},
+    )

@@ -1,14 +1,13 @@
 """The outbox page: what the office has sent, what waits, what failed and why (admins only)."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from brm.tenancy.views import admin_required
+from brm.tenancy.views import admin_required, confirm_then
 
 from . import services
 from .forms import OutboxFilterForm
@@ -54,14 +53,11 @@ def message_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def message_retry(request, pk):
     message = _message_or_404(pk)
-    if request.method == "POST":
-        try:
-            services.outbox_retry(message=message, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("“%(subject)s” is queued again.") % {"subject": message.subject}
-            )
-        return redirect("outbox:message_list", tenant_slug=request.tenant.slug)
-    return render(request, "outbox/message_confirm_retry.html", {"message": message})
+    return confirm_then(
+        request,
+        lambda: services.outbox_retry(message=message, actor=request.user),
+        success=_("“%(subject)s” is queued again.") % {"subject": message.subject},
+        done=reverse("outbox:message_list", kwargs={"tenant_slug": request.tenant.slug}),
+        template="outbox/message_confirm_retry.html",
+        context={"message": message},
+    )

@@ -44,6 +44,21 @@ def roles_required(*roles):
 admin_required = roles_required(Role.ADMIN)
 
 
+def confirm_then(request, act, *, success, done: str, template: str, context: dict):
+    """A confirmation page for one service call: GET shows `template`; POST runs `act()`, says
+    how it went (the service's refusal as an error, else `success`, a text or a function of
+    what `act` returned) and goes to `done`."""
+    if request.method != "POST":
+        return render(request, template, context)
+    try:
+        result = act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+    return redirect(done)
+
+
 @login_required
 def home(request):
     """After sign-in: straight to the only office, or a choice between several."""
@@ -183,17 +198,14 @@ def _add_errors(form, exc: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def invitation_revoke(request, pk):
     invitation = get_object_or_404(Invitation.objects, pk=pk)
-    if request.method == "POST":
-        try:
-            services.invitation_revoke(invitation=invitation, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
-            )
-        return redirect("tenancy:invitation_list", tenant_slug=request.tenant.slug)
-    return render(request, "tenancy/invitation_confirm_revoke.html", {"invitation": invitation})
+    return confirm_then(
+        request,
+        lambda: services.invitation_revoke(invitation=invitation, actor=request.user),
+        success=_("The invitation to %(email)s was revoked.") % {"email": invitation.email},
+        done=reverse("tenancy:invitation_list", kwargs={"tenant_slug": request.tenant.slug}),
+        template="tenancy/invitation_confirm_revoke.html",
+        context={"invitation": invitation},
+    )
 
 
 INVALID_MESSAGES = {

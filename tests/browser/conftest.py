@@ -48,3 +48,12 @@ def screenshot(page):
         return path
 
     return take
+
+
+def sign_in(page, base, email, password):
+    """Signs in through the real sign-in form, as a person would."""
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state()

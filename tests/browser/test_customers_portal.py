@@ -11,17 +11,10 @@ from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from customers import services as customer_services
 from customers.models import BusinessExpectation, Customer
+from tests.browser.conftest import sign_in
 from tests.conftest import make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, base, email, password):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_load_state()
 
 
 def _another_customer(tenant, rm):
@@ -52,7 +45,7 @@ def test_invited_business_manager_signs_in_and_sees_only_her_customer(
     sales_unit, sales_expectation = _another_customer(tenant, rm)
 
     # The relationship manager sets up Finance on the staff pages.
-    _sign_in(page, live_server.url, "rita@acme.example", "rita-long-password")
+    sign_in(page, live_server.url, "rita@acme.example", "rita-long-password")
     page.get_by_role("navigation", name="Main navigation").get_by_role(
         "link", name="Customers", exact=True
     ).click()
@@ -118,7 +111,7 @@ def test_invited_business_manager_signs_in_and_sees_only_her_customer(
     bea.get_by_role("button", name="Bea Budget").click()
     bea.get_by_role("button", name="Sign out").click()
     bea.wait_for_load_state()
-    _sign_in(bea, live_server.url, "bea@finance.example", "bea-long-password-1")
+    sign_in(bea, live_server.url, "bea@finance.example", "bea-long-password-1")
     assert bea.url == f"{live_server.url}/t/acme/portal/"
     assert bea.get_by_role("heading", name="Finance").is_visible()
     assert bea.get_by_text("rita@acme.example").first.is_visible()  # her RM's card
@@ -208,7 +201,7 @@ def test_purchaser_sees_only_their_unit_and_completes_their_action_item(live_ser
             actor=rm.user, customer=finance, title="Review cash forecast", owner_contact=tom
         )
 
-    _sign_in(page, live_server.url, "pat@finance.example", "pat-long-password")
+    sign_in(page, live_server.url, "pat@finance.example", "pat-long-password")
     nav = page.get_by_role("navigation", name="Portal navigation")
     nav.get_by_role("link", name="My organisation").click()
     body = page.locator("main").inner_text()

@@ -7,17 +7,10 @@ from brm.tenancy import services
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from customers.models import Contact, Customer
+from tests.browser.conftest import sign_in
 from tests.conftest import make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, base, email, password):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_load_state()
 
 
 def test_rm_creates_a_customer_adds_a_purchaser_and_contact_and_invites_the_contact(
@@ -31,7 +24,7 @@ def test_rm_creates_a_customer_adds_a_purchaser_and_contact_and_invites_the_cont
         password="rita-long-password",
         name="Rita Relation",
     )
-    _sign_in(page, live_server.url, "rita@acme.example", "rita-long-password")
+    sign_in(page, live_server.url, "rita@acme.example", "rita-long-password")
 
     nav = page.get_by_role("navigation", name="Main navigation")
     # The customer, from the list.

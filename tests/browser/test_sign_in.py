@@ -4,17 +4,10 @@ import pytest
 
 from brm.tenancy import services
 from brm.tenancy.models import Role
+from tests.browser.conftest import sign_in
 from tests.conftest import make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, base, email, password):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_load_state()
 
 
 def test_staff_user_signs_in_and_lands_on_the_staff_shell(live_server, page, screenshot):
@@ -22,7 +15,7 @@ def test_staff_user_signs_in_and_lands_on_the_staff_shell(live_server, page, scr
     make_member(
         tenant, Role.RELATIONSHIP_MANAGER, email="rm@acme.example", password="rm-long-password"
     )
-    _sign_in(page, live_server.url, "rm@acme.example", "rm-long-password")
+    sign_in(page, live_server.url, "rm@acme.example", "rm-long-password")
     assert page.url == f"{live_server.url}/t/acme/"
     assert page.locator("body.shell-staff").count() == 1
     assert page.get_by_role("heading", name="Acme IT").is_visible()
@@ -38,7 +31,7 @@ def test_portal_user_signs_in_and_lands_on_the_portal_shell(live_server, page, s
     make_member(
         tenant, Role.CUSTOMER, email="carla@business.example", password="carla-long-password"
     )
-    _sign_in(page, live_server.url, "carla@business.example", "carla-long-password")
+    sign_in(page, live_server.url, "carla@business.example", "carla-long-password")
     assert page.url == f"{live_server.url}/t/acme/portal/"
     assert page.locator("body.shell-portal").count() == 1
     assert page.get_by_text("You hold the budget mandate").is_visible()
@@ -50,7 +43,7 @@ def test_portal_user_signs_in_and_lands_on_the_portal_shell(live_server, page, s
 def test_staff_of_an_mfa_office_is_taken_to_two_factor_setup(live_server, page, screenshot):
     tenant = services.tenant_create(slug="acme", name="Acme IT")
     make_member(tenant, Role.IT_MANAGER, email="itm@acme.example", password="itm-long-password")
-    _sign_in(page, live_server.url, "itm@acme.example", "itm-long-password")
+    sign_in(page, live_server.url, "itm@acme.example", "itm-long-password")
     # Setting up a second factor asks for the password once more (allauth's reauthentication).
     assert "/accounts/reauthenticate/" in page.url
     assert page.get_by_text("requires two-factor authentication for staff").is_visible()
