@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from brm.audit.models import AuditEvent
@@ -398,10 +398,12 @@ def action_item_comment_list(item: ActionItem) -> QuerySet[ActionItemComment]:
 def customer_rm_choices() -> QuerySet[Membership]:
     """The customer list's RM filter: who can be assigned, and whoever still holds customers
     (an RM who left must stay findable, so their customers can be handed over)."""
-    holding = Customer.objects.values("relationship_manager")
+    # EXISTS probes the customers' RM index once a member; `pk IN (SELECT ...)` read every
+    # customer of the office.
+    holding = Exists(Customer.objects.filter(relationship_manager=OuterRef("pk")))
     return (
         Membership.objects.filter(
-            Q(pk__in=holding)
+            holding
             | Q(is_active=True, role__in=[Role.RELATIONSHIP_MANAGER, Role.ADMIN, Role.IT_MANAGER])
         )
         .select_related("user")

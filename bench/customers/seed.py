@@ -27,12 +27,11 @@ PASSWORD = "bench-password"
 
 
 def ensure_database(fresh: bool) -> None:
-    import psycopg2
+    import psycopg
 
     name = urlparse(OWNER_URL).path.lstrip("/")
     owner = urlparse(OWNER_URL).username
-    conn = psycopg2.connect(ADMIN_URL)
-    conn.autocommit = True
+    conn = psycopg.connect(ADMIN_URL, autocommit=True)
     with conn.cursor() as cur:
         if fresh:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -182,10 +181,9 @@ def main(argv=None) -> None:
 def vacuum_analyze() -> None:
     """Fresh statistics and visibility maps, as autovacuum would leave a live database:
     without them the planner guesses one row per table and index-only scans visit the heap."""
-    import psycopg2
+    import psycopg
 
-    conn = psycopg2.connect(OWNER_URL)
-    conn.autocommit = True
+    conn = psycopg.connect(OWNER_URL, autocommit=True)
     with conn.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
     conn.close()

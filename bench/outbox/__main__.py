@@ -26,12 +26,11 @@ RUNTIME_USER = os.environ.get("DATABASE_RUNTIME_USER", "brm_app")
 
 
 def ensure_database() -> None:
-    import psycopg2
+    import psycopg
 
     url = urlparse(OWNER_URL)
     name = url.path.lstrip("/")
-    conn = psycopg2.connect(OWNER_URL.rsplit("/", 1)[0] + "/postgres")
-    conn.autocommit = True
+    conn = psycopg.connect(OWNER_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True)
     with conn.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cur.execute(f'CREATE DATABASE "{name}" OWNER "{url.username}"')

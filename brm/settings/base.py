@@ -130,6 +130,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     _db["CONN_HEALTH_CHECKS"] = True
+    # psycopg 3 binds parameters on the server and prepares a statement the fifth time a
+    # connection runs it: PostgreSQL then skips planning, which on the customer page cost more
+    # than executing (bench/README.md). Behind a pooler that cannot keep prepared statements
+    # (PgBouncer before 1.21 in transaction mode), set DATABASE_PREPARE_THRESHOLD=0 to turn it off.
+    _prepare = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
+    _db["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": _prepare or None}
     db_password = env_secret("DATABASE_PASSWORD")
     if db_password:
         _db["PASSWORD"] = db_password

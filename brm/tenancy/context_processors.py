@@ -8,6 +8,8 @@ def tenancy(request):
     return {
         "current_tenant": getattr(request, "tenant", None),
         "current_membership": getattr(request, "membership", None),
-        # Queried only when a page shows the tenant switcher.
-        "user_memberships": SimpleLazyObject(lambda: memberships_for_user(user)),
+        # Read by the tenant middleware on /t/<slug>/ pages; elsewhere only when a page shows
+        # the tenant switcher.
+        "user_memberships": getattr(request, "user_memberships", None)
+        or SimpleLazyObject(lambda: memberships_for_user(user)),
     }

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .context import tenant_context
-from .models import Membership, Tenant
+from .models import Tenant
+from .selectors import memberships_for_user
 
 API_TENANT_KEY = "brm_api_tenant_id"  # read by brm.api.middleware (SESSION_TENANT_KEY)
 TENANT_PATH = re.compile(r"^/t/(?P<slug>[-a-zA-Z0-9_]+)/")
@@ -48,11 +49,10 @@ class TenantMiddleware:
                 return self.get_response(request)
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            membership = (
-                Membership.objects.select_related("user", "tenant")
-                .filter(user=request.user, is_active=True)
-                .first()
-            )
+            # One read gives this office's membership and the office switcher's list.
+            memberships = memberships_for_user(request.user)
+            request.user_memberships = memberships
+            membership = next((m for m in memberships if m.tenant_id == tenant.pk), None)
             if membership is None:
                 raise Http404(_("No such BRM office."))
             request.membership = membership

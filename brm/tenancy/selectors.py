@@ -17,7 +17,7 @@ def memberships_for_user(user) -> list[Membership]:
         return []
     with user_context(user.pk):
         return list(
-            Membership.all_tenants.select_related("tenant")
+            Membership.all_tenants.select_related("user", "tenant")
             .filter(user=user, is_active=True, tenant__is_active=True)
             .order_by("tenant__name")
         )

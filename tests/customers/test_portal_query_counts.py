@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 # The shell's reads (session, user, membership, tenant, set_config...), the portal scope (one
 # query: contact, customer, RM), then the page's own reads.
 PINNED = {
-    "portal_organisation": 19,  # + purchasers, contacts, business manager, counterpart
-    "portal_expectation_list": 17,
-    "portal_action_item_list": 17,
-    "": 19,  # the portal home: its summary follows membership -> contact -> customer -> RM
+    "portal_organisation": 18,  # + purchasers, contacts, business manager, counterpart
+    "portal_expectation_list": 16,
+    "portal_action_item_list": 16,
+    "": 18,  # the portal home: its summary follows membership -> contact -> customer -> RM
 }
 
 

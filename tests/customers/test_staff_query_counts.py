@@ -1,7 +1,8 @@
 """Query counts of the customers pages are pinned and do not grow with the rows shown.
 
-15 of each count are the request's overhead: tenant, session, user, membership, the tenant
-switcher, and the savepoints and set_config calls of tenant_context and ATOMIC_REQUESTS.
+14 of each count are the request's overhead: tenant, session, user, the memberships (this
+office's and the switcher's, in one read), and the savepoints and set_config calls of
+tenant_context, the memberships read and ATOMIC_REQUESTS.
 The rest is the page's own reads, listed beside each number.
 """
 
@@ -26,7 +27,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-OVERHEAD = 15
+OVERHEAD = 14
 # Customer list: the divisions and the RMs (filter choices), count, rows.
 CUSTOMER_LIST = OVERHEAD + 4
 # Customer page: the customer, then one query per panel (RM assignments, purchasers, contacts,
