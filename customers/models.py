@@ -71,8 +71,8 @@ class Customer(TenantOwnedModel):
                 violation_error_message=_("A customer with this name exists already."),
             ),
         ]
+        # (tenant, name) is the unique constraint's index.
         indexes = [
-            models.Index(fields=["tenant", "name"]),
             models.Index(fields=["tenant", "status", "name"]),
             models.Index(fields=["tenant", "relationship_manager", "name"]),
             models.Index(fields=["tenant", "division", "name"]),
@@ -412,6 +412,7 @@ class ActionItemComment(TenantOwnedModel):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["tenant", "action_item", "created_at"])]
 
     def __str__(self) -> str:
         return self.body[:50]

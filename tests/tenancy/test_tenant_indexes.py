@@ -1,0 +1,45 @@
+"""Reads PostgreSQL's catalog: every tenant table is indexed by tenant_id first, never alone.
+
+With a plain tenant_id index beside the composite ones, a generic plan made for an average office
+chose it and sorted the whole office (brm/db/plans.py). Each table's indexes lead with tenant_id
+instead, so "this office's rows" and "this office's rows in order" read one index.
+"""
+
+import pytest
+from django.db import connection
+
+from brm.tenancy.rls import tenant_owned_models
+
+pytestmark = pytest.mark.django_db
+
+
+def _indexes():
+    """(table, index name, columns) of every index of the tenant-owned tables."""
+    tables = [m._meta.db_table for m in tenant_owned_models()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.relname, i.relname,
+                   array(SELECT a.attname FROM unnest(x.indkey) WITH ORDINALITY k(attnum, n)
+                         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+                         ORDER BY k.n)
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class t ON t.oid = x.indrelid
+            WHERE t.relname = ANY(%s)
+            """,
+            [tables],
+        )
+        return tables, cursor.fetchall()
+
+
+def test_every_tenant_table_has_an_index_leading_with_tenant_id():
+    tables, indexes = _indexes()
+    led = {table for table, _name, columns in indexes if columns and columns[0] == "tenant_id"}
+    assert sorted(set(tables) - led) == []
+
+
+def test_no_tenant_table_has_an_index_of_tenant_id_alone():
+    _tables, indexes = _indexes()
+    alone = [(table, name) for table, name, columns in indexes if columns == ["tenant_id"]]
+    assert alone == []
