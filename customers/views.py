@@ -13,7 +13,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from brm.db.plans import OfficePaginator
 from brm.tenancy.models import Role
 from brm.tenancy.views import PAGE_SIZE, _add_errors, confirm_then, roles_required
 
@@ -60,7 +60,7 @@ def _customer_url(request, customer_id: int, anchor: str = "") -> str:
 
 def _list_context(request, objects, ordering: str) -> dict:
     """Pagination plus the query strings the sortable headers and the pager keep."""
-    page = Paginator(objects, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = OfficePaginator(objects, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()

@@ -1,5 +1,7 @@
 from rest_framework import pagination
 
+from brm.db.plans import OfficePaginator
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
     """`{"count", "next", "previous", "results"}`; 50 a page, `?page_size=` up to 200."""
@@ -7,3 +9,4 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = OfficePaginator

@@ -1,11 +1,11 @@
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from brm.db.plans import OfficePaginator
 from brm.tenancy.views import PAGE_SIZE, admin_required, confirm_then
 
 from . import services
@@ -16,7 +16,7 @@ from .models import ApiKey
 @admin_required
 def api_key_list(request):
     keys = ApiKey.objects.select_related("created_by").order_by("-created_at", "-pk")
-    page = Paginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = OfficePaginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "api/apikey_list.html", {"page": page})
 
 

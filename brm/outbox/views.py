@@ -1,12 +1,12 @@
 """The outbox page: what the office has sent, what waits, what failed and why (admins only)."""
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from brm.db.plans import OfficePaginator
 from brm.tenancy.views import admin_required, confirm_then
 
 from . import services
@@ -28,7 +28,7 @@ def _message_or_404(pk: int) -> OutboxMessage:
 def message_list(request):
     form = OutboxFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    page = Paginator(outbox_message_list(status=status), PAGE_SIZE).get_page(
+    page = OfficePaginator(outbox_message_list(status=status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

@@ -131,9 +131,10 @@ else:
     _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     _db["CONN_HEALTH_CHECKS"] = True
     # psycopg 3 binds parameters on the server and prepares a statement the fifth time a
-    # connection runs it: PostgreSQL then skips planning, which on the customer page cost more
-    # than executing (bench/README.md). Behind a pooler that cannot keep prepared statements
-    # (PgBouncer before 1.21 in transaction mode), set DATABASE_PREPARE_THRESHOLD=0 to turn it off.
+    # connection runs it; PostgreSQL may then reuse one generic plan instead of planning again.
+    # Lists over a whole office are read unprepared, planned for the office at hand
+    # (brm.db.plans says why). Behind a pooler that cannot keep prepared statements (PgBouncer
+    # before 1.21 in transaction mode), set DATABASE_PREPARE_THRESHOLD=0.
     _prepare = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
     _db["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": _prepare or None}
     db_password = env_secret("DATABASE_PASSWORD")

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from brm.db.plans import OfficePaginator
 
 from . import services
 from .forms import (
@@ -118,7 +119,7 @@ def member_list(request):
         status=filters.get("status", ""),
         ordering=ordering,
     )
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = OfficePaginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -160,7 +161,9 @@ def member_edit(request, pk):
 @admin_required
 def invitation_list_view(request):
     status = request.GET.get("status", "")
-    page = Paginator(invitation_list(status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = OfficePaginator(invitation_list(status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "tenancy/invitation_list.html", {"page": page, "status": status})
 
 
