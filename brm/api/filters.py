@@ -1,9 +1,29 @@
 import django_filters
+from django_filters.filters import QuerySetRequestMixin
+from django_filters.rest_framework import DjangoFilterBackend
 
 from brm.tenancy.models import Membership, Role
 
 
-class MembershipFilterSet(django_filters.FilterSet):
+class FilterSet(django_filters.FilterSet):
+    """django-filter's FilterSet, with its form class made once per FilterSet class.
+
+    django-filter builds a new form class on every request (a field per filter, then a class
+    through the form metaclass): a third of a filtered list's filtering time. The class depends
+    only on the filters' declarations, unless a filter chooses its queryset per request.
+    """
+
+    def get_form_class(self):
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            if not any(isinstance(f, QuerySetRequestMixin) for f in self.filters.values()):
+                cls._form_class = form_class
+        return form_class
+
+
+class MembershipFilterSet(FilterSet):
     # Filters are declared, not generated from Meta.fields: django-filter builds generated ones
     # through the model's default manager at import time, and the scoped manager raises there.
     role = django_filters.ChoiceFilter(choices=Role.choices)
@@ -13,3 +33,18 @@ class MembershipFilterSet(django_filters.FilterSet):
     class Meta:
         model = Membership
         fields = ["role", "is_active", "email"]
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, skipped when the query string asks for nothing but a page.
+
+    With no filter or ordering given, every filter leaves the queryset as it is; building and
+    validating the filter form then only cost time (a tenth of a list request).
+    """
+
+    PAGE_PARAMS = frozenset({"page", "page_size"})
+
+    def filter_queryset(self, request, queryset, view):
+        if self.PAGE_PARAMS.issuperset(request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

@@ -287,7 +287,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["brm.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "brm.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["brm.api.filters.FilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "brm.api.schema.BrmAutoSchema",

@@ -4,6 +4,7 @@ through the scoped managers at import time, outside any tenant."""
 import django_filters
 from django.db.models import Q
 
+from brm.api.filters import FilterSet
 from customers.models import (
     ActionItem,
     BusinessExpectation,
@@ -14,7 +15,7 @@ from customers.models import (
 )
 
 
-class SearchFilterSet(django_filters.FilterSet):
+class SearchFilterSet(FilterSet):
     search_fields: tuple[str, ...] = ()
     search = django_filters.CharFilter(method="filter_search", label="Search")
 
