@@ -112,6 +112,7 @@ def main(argv=None) -> None:
     # gunicorn's own advice: (2 x cores) + 1 worker processes, one thread each.
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--only", default="", help="run the endpoints whose name contains this")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -155,7 +156,7 @@ def main(argv=None) -> None:
             ("floor: one raw query + session", "/bench/floor/bench-big/customers/", cookie),
         ]
         results = []
-        for name, path, header in cases:
+        for name, path, header in [c for c in cases if args.only in c[0]]:
             key, _sep, value = header.partition(": ")
             meta = {"HTTP_COOKIE": value} if key == "Cookie" else {"HTTP_AUTHORIZATION": value}
             queries = count_queries(path, meta)

@@ -17,7 +17,7 @@ from brm.audit.services import audit_record
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import hash_token
 
-from .models import PREFIX_SETTING, ApiKey
+from .models import ApiKey
 
 KEY_START = "brm"
 PREFIX_LENGTH = 8
@@ -96,10 +96,16 @@ def _parse_prefix(raw: str) -> str | None:
     return prefix
 
 
-def _set_prefix_setting(value: str) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config(%s, %s, true)", [PREFIX_SETTING, value])
+def _candidates(prefix: str) -> list[ApiKey]:
+    """The keys carrying this prefix, in whatever tenant.
+
+    On PostgreSQL, one statement (brm_api_key_candidates, api migration 0003) sets the prefix the
+    row-level security policy reads, reads the rows and clears the prefix: no transaction of its
+    own, and nothing left visible afterwards, inside a transaction or not.
+    """
+    if connection.vendor != "postgresql":
+        return list(ApiKey.all_tenants.filter(prefix=prefix))
+    return list(ApiKey.all_tenants.raw("SELECT * FROM brm_api_key_candidates(%s)", [prefix]))
 
 
 def api_key_authenticate(raw: str) -> ApiKey:
@@ -113,16 +119,11 @@ def api_key_authenticate(raw: str) -> ApiKey:
     prefix = _parse_prefix(raw)
     if prefix is None:
         raise ApiKeyInvalid(_("Invalid API key."))
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        _set_prefix_setting(prefix)
-        candidates = list(ApiKey.all_tenants.select_related("tenant").filter(prefix=prefix))
-        if not outermost:
-            # Transaction-local, the setting would outlive a savepoint; a commit discards it.
-            _set_prefix_setting("")
     digest = hash_token(raw)
-    api_key = next((k for k in candidates if hmac.compare_digest(k.key_hash, digest)), None)
-    if api_key is None or not api_key.tenant.is_active:
+    api_key = next(
+        (k for k in _candidates(prefix) if hmac.compare_digest(k.key_hash, digest)), None
+    )
+    if api_key is None or not api_key.tenant.is_active:  # tenancy_tenant is not tenant-owned
         raise ApiKeyInvalid(_("Invalid API key."))
     if not api_key.is_active:
         raise ApiKeyInvalid(_("This API key was revoked."))
