@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from .context import user_context
-from .models import Invitation, Membership
+from .models import Invitation, Membership, Tenant
 
 
 def memberships_for_user(user) -> list[Membership]:
-    """The user's active memberships in every tenant: the one read that crosses tenants.
+    """The user's active memberships in active tenants, by tenant name: the one read that
+    crosses tenants.
 
-    Row-level security lets it through only for the user's own rows (app.user_id).
+    Row-level security lets it through only for the user's own rows (app.user_id). On
+    PostgreSQL one statement sets that, reads and clears it (brm_user_memberships, tenancy
+    migration 0003), and the tenants are read by id: two round trips on every page instead of a
+    savepoint and four statements.
     """
     if not getattr(user, "is_authenticated", False):
         return []
-    with user_context(user.pk):
-        return list(
-            Membership.all_tenants.select_related("user", "tenant")
-            .filter(user=user, is_active=True, tenant__is_active=True)
-            .order_by("tenant__name")
+    if connection.vendor != "postgresql":
+        with user_context(user.pk):
+            memberships = list(Membership.all_tenants.filter(user=user, is_active=True))
+    else:
+        memberships = list(
+            Membership.all_tenants.raw("SELECT * FROM brm_user_memberships(%s)", [user.pk])
         )
+    tenants = Tenant.objects.filter(is_active=True).in_bulk([m.tenant_id for m in memberships])
+    found = []
+    for membership in memberships:
+        if membership.tenant_id in tenants:
+            membership.tenant = tenants[membership.tenant_id]
+            membership.user = user
+            found.append(membership)
+    return sorted(found, key=lambda m: (m.tenant.name, m.tenant_id))
 
 
 MEMBER_ORDERINGS = {
