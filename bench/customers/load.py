@@ -1,11 +1,13 @@
 """Load the customers pages and API under gunicorn on PostgreSQL, beside the raw-SQL floor.
 
     .venv/bin/python -m bench.customers.load [--duration 10] [--connections 8] [--workers 5]
+                                             [--rounds 3] [--only "api"]
 
 Needs the seeded bench database (python -m bench.customers.seed) and wrk (Debian package). For
-each endpoint it reports requests per second, p50 and p95 latency at N concurrent connections, and
-the SQL queries one request makes (counted in-process with the same settings). Results are
-printed and written to bench/results/customers.json.
+each endpoint it reports requests per second, p50 and p95 latency at N concurrent connections (the
+median of --rounds rounds that take the endpoints in turn), its throughput as a share of the
+floor's in the same round, and the SQL queries one request makes (counted in-process with the same
+settings). Results are printed and written to bench/results/customers.json.
 """
 
 import argparse
@@ -14,6 +16,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -112,7 +115,10 @@ def main(argv=None) -> None:
     # gunicorn's own advice: (2 x cores) + 1 worker processes, one thread each.
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--only", default="", help="run the endpoints whose name contains this")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--only", default="", help="run the endpoints whose name contains this (and the floor)"
+    )
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -155,17 +161,36 @@ def main(argv=None) -> None:
             ("GET /api/v1/action-items/?status=open", "/api/v1/action-items/?status=open", bearer),
             ("floor: one raw query + session", "/bench/floor/bench-big/customers/", cookie),
         ]
-        results = []
-        for name, path, header in [c for c in cases if args.only in c[0]]:
+        chosen = [c for c in cases if args.only in c[0] or c[0].startswith("floor")]
+        queries = {}
+        for name, path, header in chosen:
             key, _sep, value = header.partition(": ")
             meta = {"HTTP_COOKIE": value} if key == "Cookie" else {"HTTP_AUTHORIZATION": value}
-            queries = count_queries(path, meta)
+            queries[name] = count_queries(path, meta)
             run_wrk(base + path, header, 2, args.connections)  # warm the workers
-            figures = run_wrk(base + path, header, args.duration, args.connections)
-            results.append({"endpoint": name, "path": path, "queries": queries, **figures})
+        # Rounds interleave the endpoints, so each is measured beside the floor of its own round:
+        # on a shared machine the floor alone moved by a third from one minute to the next.
+        rounds = {name: [] for name, _path, _header in chosen}
+        for _round in range(args.rounds):
+            for name, path, header in chosen:
+                rounds[name].append(run_wrk(base + path, header, args.duration, args.connections))
+        floor = rounds[chosen[-1][0]]
+        results = []
+        for name, path, _header in chosen:
+            runs = rounds[name]
+            ratios = [r["rps"] / f["rps"] for r, f in zip(runs, floor, strict=True)]
+            figures = {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p95")}
+            figures["non2xx"] = sum(r["non2xx"] for r in runs)
+            figures["errors"] = sum(r["errors"] for r in runs)
+            figures["of_floor"] = statistics.median(ratios)
+            results.append(
+                {"endpoint": name, "path": path, "queries": queries[name], "runs": runs, **figures}
+            )
             print(
                 f"{name:<40} {figures['rps']:>8.1f} req/s  p50 {figures['p50']:>7.2f} ms  "
-                f"p95 {figures['p95']:>7.2f} ms  {queries:>3} queries  "
+                f"p95 {figures['p95']:>7.2f} ms  {queries[name]:>3} queries  "
+                f"x{figures['of_floor']:.2f} of floor  "
+                f"(rounds: {', '.join(f'{r:.0f}' for r in (x['rps'] for x in runs))} req/s)  "
                 f"non-2xx {int(figures['non2xx'])}  errors {int(figures['errors'])}",
                 flush=True,
             )
