@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from brm.audit.services import audit_record
 from brm.tenancy.context import tenant_context
-from brm.tenancy.models import hash_token
+from brm.tenancy.models import Tenant, hash_token
 
 from .models import ApiKey
 
@@ -97,15 +97,34 @@ def _parse_prefix(raw: str) -> str | None:
 
 
 def _candidates(prefix: str) -> list[ApiKey]:
-    """The keys carrying this prefix, in whatever tenant.
+    """The keys carrying this prefix, in whatever tenant, each with its tenant.
 
     On PostgreSQL, one statement (brm_api_key_candidates, api migration 0003) sets the prefix the
     row-level security policy reads, reads the rows and clears the prefix: no transaction of its
-    own, and nothing left visible afterwards, inside a transaction or not.
+    own, and nothing left visible afterwards, inside a transaction or not. The tenant comes in
+    the same statement (tenancy_tenant is not tenant-owned).
     """
     if connection.vendor != "postgresql":
-        return list(ApiKey.all_tenants.filter(prefix=prefix))
-    return list(ApiKey.all_tenants.raw("SELECT * FROM brm_api_key_candidates(%s)", [prefix]))
+        return list(ApiKey.all_tenants.select_related("tenant").filter(prefix=prefix))
+    key_fields = [f.attname for f in ApiKey._meta.concrete_fields]
+    tenant_fields = [f.attname for f in Tenant._meta.concrete_fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        [f"k.{quote(name)}" for name in key_fields] + [f"t.{quote(name)}" for name in tenant_fields]
+    )
+    sql = (
+        f"SELECT {columns} FROM brm_api_key_candidates(%s) k"  # noqa: S608 (names from the models)
+        f" JOIN {quote(Tenant._meta.db_table)} t ON t.id = k.tenant_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prefix])
+        rows = cursor.fetchall()
+    keys = []
+    for row in rows:
+        key = ApiKey.from_db(connection.alias, key_fields, row[: len(key_fields)])
+        key.tenant = Tenant.from_db(connection.alias, tenant_fields, row[len(key_fields) :])
+        keys.append(key)
+    return keys
 
 
 def api_key_authenticate(raw: str) -> ApiKey:

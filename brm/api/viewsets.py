@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from rest_framework import ISO_8601, mixins, serializers, viewsets
 from rest_framework.response import Response
@@ -60,6 +60,30 @@ _PLAIN_FIELDS = (
     serializers.UUIDField,
 )
 _NOT_PLAIN_FIELDS = (serializers.MultipleChoiceField, serializers.FilePathField)
+
+
+# Serializer fields that answer the value itself when the column holds this Python type
+# (CharField: str(value); ChoiceField: the choice whose key is str(value); IntegerField:
+# int(value); BooleanField: the bool): the fast list path skips the call.
+_IDENTITY_COLUMNS = {
+    serializers.CharField: (models.CharField, models.TextField),
+    serializers.EmailField: (models.CharField,),
+    serializers.ChoiceField: (models.CharField, models.TextField),
+    serializers.IntegerField: (models.IntegerField,),
+    serializers.BigIntegerField: (models.IntegerField,),  # unless it is coerced to a string
+    serializers.BooleanField: (models.BooleanField,),
+}
+
+
+def _is_identity(field, model_field) -> bool:
+    columns = _IDENTITY_COLUMNS.get(type(field))
+    if columns is None or not isinstance(model_field, columns):
+        return False
+    if isinstance(field, serializers.ChoiceField):
+        return all(isinstance(key, str) for key in field.choices)
+    if isinstance(field, serializers.BigIntegerField):
+        return not getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+    return True
 
 
 class _InOfficeTime:
@@ -130,9 +154,9 @@ class RowListModelMixin(mixins.ListModelMixin):
         return {}
 
     @staticmethod
-    def _column(model, path: list[str]) -> str | None:
-        """The values() lookup of a dotted source, or None unless every hop is a non-null FK
-        (a null hop makes DRF leave the key out, which a row cannot tell)."""
+    def _column(model, path: list[str]):
+        """The values() lookup of a dotted source and its model field, or None unless every hop
+        is a non-null FK (a null hop makes DRF leave the key out, which a row cannot tell)."""
         for hop in path[:-1]:
             try:
                 field = model._meta.get_field(hop)
@@ -147,7 +171,7 @@ class RowListModelMixin(mixins.ListModelMixin):
             return None
         if last.is_relation or not last.concrete:
             return None
-        return "__".join(path)
+        return "__".join(path), last
 
     def _row_plan(self, serializer, extra_names):
         if type(serializer).to_representation is not serializers.Serializer.to_representation:
@@ -183,12 +207,16 @@ class RowListModelMixin(mixins.ListModelMixin):
                 return None
             if field.source == "*":
                 return None
-            column = self._column(model, field.source_attrs)
-            if column is None:
+            found = self._column(model, field.source_attrs)
+            if found is None:
                 return None
-            convert = (
-                _InOfficeTime(field) if _InOfficeTime.applies_to(field) else field.to_representation
-            )
+            column, model_field = found
+            if _is_identity(field, model_field):
+                convert = None
+            elif _InOfficeTime.applies_to(field):
+                convert = _InOfficeTime(field)
+            else:
+                convert = field.to_representation
             plan.append((name, column, convert))
         return plan
 

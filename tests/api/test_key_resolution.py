@@ -79,11 +79,11 @@ def test_a_request_costs_a_fixed_number_of_queries(tenant_a, django_assert_num_q
         make_member(tenant_a, Role.ANALYST, email=f"m{i}@example.test")
     client = client_for(make_key(tenant_a)[1])
     client.get("/api/v1/members/")  # the first request also notes the key's last use
-    # Key lookup: one statement (brm_api_key_candidates), then the key's office. Request:
+    # Key lookup: one statement (brm_api_key_candidates, with the key's office). Request:
     # savepoint, set tenant, count, one page with users joined, release, reset tenant (the view
     # has no savepoint of its own: the middleware's transaction is the request's).
     # (Savepoints are counted because the test runs in a transaction.)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert len(client.get("/api/v1/members/").json()["results"]) == 5
 
 
