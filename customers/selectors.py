@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from brm.audit.models import AuditEvent
+from brm.tenancy.context import current_tenant_id
 from brm.tenancy.models import Membership, Role
 
 from .models import (
@@ -43,7 +44,16 @@ def customer_list(
     division: str = "",
     ordering: str = "name",
 ) -> QuerySet[Customer]:
-    qs = Customer.objects.select_related("relationship_manager__user")
+    # The columns the list shows: the plans, notes and timestamps of 25 customers and the
+    # passwords and dates of their RMs' accounts were read and parsed only to be dropped.
+    qs = Customer.objects.select_related("relationship_manager__user").only(
+        "name",
+        "division",
+        "status",
+        "relationship_manager__is_active",
+        "relationship_manager__user__full_name",
+        "relationship_manager__user__email",
+    )
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(division__icontains=search))
     if relationship_manager:
@@ -56,12 +66,31 @@ def customer_list(
 
 
 def customer_divisions() -> list[str]:
-    return list(
-        Customer.objects.exclude(division="")
-        .order_by("division")
-        .values_list("division", flat=True)
-        .distinct()
-    )
+    """The office's divisions, in order: one index probe a division.
+
+    `SELECT DISTINCT` read every customer of the office (5,000 in the benchmark's big office, for
+    a dozen divisions); this walks the (tenant, division, name) index from one division to the
+    next instead (a "loose index scan", which PostgreSQL does not do by itself before 18).
+    """
+    tenant_id = current_tenant_id()
+    table = Customer._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE d(division) AS (
+                SELECT (SELECT division FROM {table}
+                        WHERE tenant_id = %s AND division > '' ORDER BY division LIMIT 1)
+                UNION ALL
+                SELECT (SELECT c.division FROM {table} c
+                        WHERE c.tenant_id = %s AND c.division > d.division
+                        ORDER BY c.division LIMIT 1)
+                FROM d WHERE d.division IS NOT NULL
+            )
+            SELECT division FROM d WHERE division IS NOT NULL
+            """,  # noqa: S608 (the table name is the model's)
+            [tenant_id, tenant_id],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def relationship_managers() -> QuerySet[Membership]:

@@ -8,7 +8,7 @@ from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Membership, Role
 from brm.tenancy.services import invitation_accept
 from customers import selectors, services
-from customers.models import BusinessExpectation, RelationshipManagerAssignment
+from customers.models import BusinessExpectation, Customer, RelationshipManagerAssignment
 from tests.conftest import make_member
 from tests.factories import ContactFactory, CustomerFactory, ExpectationFactory, PurchaserFactory
 
@@ -280,3 +280,22 @@ def test_audit_events_stay_in_their_tenant(tenant_a, tenant_b, admin_a, rm_a):
         services.customer_create(actor=admin_a.user, name="HR", relationship_manager=rm_a)
     with tenant_context(tenant_b):
         assert not AuditEvent.objects.filter(object_type="customers.customer").exists()
+
+
+def test_divisions_are_the_offices_distinct_non_empty_divisions_in_order(tenant_a, tenant_b, rm_a):
+    rm_b = make_member(tenant_b, Role.RELATIONSHIP_MANAGER)
+    with tenant_context(tenant_a):
+        for division in ["Operations", "", "Corporate", "Operations", "Árbol", "corporate"]:
+            CustomerFactory(relationship_manager=rm_a, division=division)
+        expected = list(
+            Customer.objects.exclude(division="")
+            .order_by("division")
+            .values_list("division", flat=True)
+            .distinct()
+        )
+    with tenant_context(tenant_b):
+        CustomerFactory(relationship_manager=rm_b, division="Elsewhere")
+        assert selectors.customer_divisions() == ["Elsewhere"]
+    with tenant_context(tenant_a):
+        assert selectors.customer_divisions() == expected
+        assert len(expected) == 4 and "Elsewhere" not in expected
