@@ -440,5 +440,6 @@ def customer_rm_choices() -> QuerySet[Membership]:
             | Q(is_active=True, role__in=[Role.RELATIONSHIP_MANAGER, Role.ADMIN, Role.IT_MANAGER])
         )
         .select_related("user")
+        .only("user__full_name", "user__email")  # a choice is a name: no account fields
         .order_by("user__full_name", "user__email")
     )
