@@ -139,7 +139,7 @@ class Purchaser(TenantOwnedModel):
                 violation_error_message=_("This customer has a purchaser with this name already."),
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "customer", "name"])]
+        # (tenant, customer, name) is the unique constraint's index.
 
     def __str__(self) -> str:
         return self.name

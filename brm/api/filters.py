@@ -45,6 +45,18 @@ class FilterBackend(DjangoFilterBackend):
     PAGE_PARAMS = frozenset({"page", "page_size"})
 
     def filter_queryset(self, request, queryset, view):
-        if self.PAGE_PARAMS.issuperset(request.query_params):
+        if self.PAGE_PARAMS.issuperset(request.query_params) and self._plain(view):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+    @staticmethod
+    def _plain(view) -> bool:
+        """The view's FilterSet filters only through its declared filters (which leave the
+        queryset alone without a value), not through an `qs` or `filter_queryset` of its own."""
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is None:
+            return True
+        return (
+            filterset_class.qs is django_filters.FilterSet.qs
+            and filterset_class.filter_queryset is django_filters.FilterSet.filter_queryset
+        )

@@ -98,6 +98,7 @@ class _InOfficeTime:
         return (
             type(field).to_representation is serializers.DateTimeField.to_representation
             and type(field).enforce_timezone is serializers.DateTimeField.enforce_timezone
+            and type(field).default_timezone is serializers.DateTimeField.default_timezone
             and not hasattr(field, "timezone")
             and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
             and settings.USE_TZ
@@ -109,7 +110,10 @@ class _InOfficeTime:
         def convert(value):
             if not isinstance(value, datetime.datetime) or not timezone.is_aware(value):
                 return fallback(value)
-            text = value.astimezone(zone).isoformat()
+            try:
+                text = value.astimezone(zone).isoformat()
+            except OverflowError:
+                return fallback(value)  # DRF's own answer for a time it cannot convert
             return text[:-6] + "Z" if text.endswith("+00:00") else text
 
         return convert
@@ -123,6 +127,7 @@ class _CountedRows:
         self.rows = rows
         self.counted = counted
         self.ordered = rows.ordered
+        self.db = rows.db
 
     def count(self) -> int:
         return self.counted.count()

@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.functional import cached_property
 
 
 @contextmanager
-def office_wide() -> Iterator[None]:
-    """Run the block's queries unprepared, so each is planned for its parameters."""
+def office_wide(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Run the block's queries on `using` unprepared, so each is planned for its parameters."""
+    connection = connections[using]
     if connection.vendor != "postgresql":
         yield
         return
@@ -38,13 +39,17 @@ def office_wide() -> Iterator[None]:
 class OfficePaginator(Paginator):
     """A Paginator whose count and page are read inside `office_wide()`."""
 
+    @property
+    def _using(self) -> str:
+        return getattr(self.object_list, "db", DEFAULT_DB_ALIAS)
+
     @cached_property
     def count(self) -> int:
-        with office_wide():
+        with office_wide(self._using):
             return Paginator.count.func(self)
 
     def page(self, number):
         page = super().page(number)
-        with office_wide():
+        with office_wide(self._using):
             page.object_list = list(page.object_list)
         return page

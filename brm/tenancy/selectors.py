@@ -27,14 +27,15 @@ def memberships_for_user(user) -> list[Membership]:
         memberships = list(
             Membership.all_tenants.raw("SELECT * FROM brm_user_memberships(%s)", [user.pk])
         )
-    tenants = Tenant.objects.filter(is_active=True).in_bulk([m.tenant_id for m in memberships])
+    by_tenant = {m.tenant_id: m for m in memberships}  # one membership a tenant (a constraint)
     found = []
-    for membership in memberships:
-        if membership.tenant_id in tenants:
-            membership.tenant = tenants[membership.tenant_id]
-            membership.user = user
-            found.append(membership)
-    return sorted(found, key=lambda m: (m.tenant.name, m.tenant_id))
+    # By the database's collation, as the office switcher always listed them.
+    for tenant in Tenant.objects.filter(is_active=True, pk__in=by_tenant).order_by("name", "pk"):
+        membership = by_tenant[tenant.pk]
+        membership.tenant = tenant
+        membership.user = user
+        found.append(membership)
+    return found
 
 
 MEMBER_ORDERINGS = {

@@ -58,3 +58,24 @@ def test_a_filter_with_a_per_request_queryset_gets_a_new_form_class(tenant_a):
         first = PerRequest(QueryDict(""), Customer.objects.all())
         second = PerRequest(QueryDict(""), Customer.objects.all())
         assert first.get_form_class() is not second.get_form_class()
+
+
+def test_a_filterset_that_filters_by_itself_is_never_skipped(tenant_a, rm_a):
+    class OnlyActive(FilterSet):
+        class Meta:
+            model = Customer
+            fields = []
+
+        def filter_queryset(self, queryset):
+            return queryset.filter(status=Customer.Status.ACTIVE)
+
+    class View(CustomerViewSet):
+        filterset_class = OnlyActive
+
+    with tenant_context(tenant_a):
+        CustomerFactory(relationship_manager=rm_a, status=Customer.Status.ACTIVE, name="A")
+        CustomerFactory(relationship_manager=rm_a, status=Customer.Status.DORMANT, name="D")
+        request = Request(APIRequestFactory().get("/api/v1/customers/?page=1"))
+        queryset = Customer.objects.order_by("name")
+        filtered = FilterBackend().filter_queryset(request, queryset, View())
+        assert [c.name for c in filtered] == ["A"]

@@ -95,10 +95,41 @@ def test_the_key_lookup_leaves_no_prefix_visible_afterwards(tenant_a, tenant_b):
 
     _key, raw = make_key(tenant_a)
     make_key(tenant_b)
-    with transaction.atomic():  # as inside a request's transaction: the lookup is a savepoint
+    with transaction.atomic():  # inside a transaction, where a set_config would outlive the read
         assert api_key_authenticate(raw).tenant_id == tenant_a.pk
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('app.api_key_prefix', true)")
             assert cursor.fetchone()[0] in ("", None)
             cursor.execute("SELECT count(*) FROM api_apikey")
             assert cursor.fetchone()[0] == 0  # no tenant, no prefix: RLS shows nothing
+
+
+def test_the_key_lookup_reads_fields_that_need_no_database_converter():
+    """`_candidates` builds the key and its office from raw rows (one statement): a field whose
+    value the database backend or the field converts on the way in would come back unconverted."""
+    from django.db import connection
+    from django.db.models.expressions import Col
+
+    from brm.tenancy.models import Tenant
+
+    for model in (ApiKey, Tenant):
+        for field in model._meta.concrete_fields:
+            col = Col(model._meta.db_table, field)
+            assert not connection.ops.get_db_converters(col), (model, field.name)
+            assert not hasattr(field, "from_db_value"), (model, field.name)
+
+
+def test_a_key_comes_back_with_its_office_and_every_field(tenant_a):
+    from brm.api.services import api_key_authenticate
+
+    key, raw = make_key(tenant_a)
+    found = api_key_authenticate(raw)
+    assert found.pk == key.pk and found.tenant == tenant_a
+    assert found.tenant.time_zone == tenant_a.time_zone and found.tenant.name == tenant_a.name
+    assert (found.name, found.scope, found.prefix, found.key_hash) == (
+        key.name,
+        key.scope,
+        key.prefix,
+        key.key_hash,
+    )
+    assert found.created_at == key.created_at and found._state.adding is False

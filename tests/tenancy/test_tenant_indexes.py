@@ -14,15 +14,21 @@ pytestmark = pytest.mark.django_db
 
 
 def _indexes():
-    """(table, index name, columns) of every index of the tenant-owned tables."""
+    """(table, index name, key columns, partial?, operator classes) of every index of the
+    tenant-owned tables.
+
+    Key columns only (not INCLUDE ones); an expression column reads as None.
+    """
     tables = [m._meta.db_table for m in tenant_owned_models()]
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT t.relname, i.relname,
-                   array(SELECT a.attname FROM unnest(x.indkey) WITH ORDINALITY k(attnum, n)
-                         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
-                         ORDER BY k.n)
+                   array(SELECT a.attname FROM unnest(x.indkey[0:x.indnkeyatts - 1])
+                                WITH ORDINALITY k(attnum, n)
+                         LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+                         ORDER BY k.n),
+                   x.indpred IS NOT NULL, x.indclass::text
             FROM pg_index x
             JOIN pg_class i ON i.oid = x.indexrelid
             JOIN pg_class t ON t.oid = x.indrelid
@@ -33,13 +39,32 @@ def _indexes():
         return tables, cursor.fetchall()
 
 
-def test_every_tenant_table_has_an_index_leading_with_tenant_id():
+def test_every_tenant_table_has_a_whole_table_index_leading_with_tenant_id():
     tables, indexes = _indexes()
-    led = {table for table, _name, columns in indexes if columns and columns[0] == "tenant_id"}
+    led = {
+        table
+        for table, _name, columns, partial, _ops in indexes
+        if columns and columns[0] == "tenant_id" and not partial
+    }
     assert sorted(set(tables) - led) == []
 
 
 def test_no_tenant_table_has_an_index_of_tenant_id_alone():
     _tables, indexes = _indexes()
-    alone = [(table, name) for table, name, columns in indexes if columns == ["tenant_id"]]
+    alone = [(table, name) for table, name, columns, *_rest in indexes if columns == ["tenant_id"]]
     assert alone == []
+
+
+def test_no_two_indexes_of_a_table_are_the_same():
+    """An index beside a unique constraint on the same columns only costs writes."""
+    _tables, indexes = _indexes()
+    seen = {}
+    twins = []
+    for table, name, columns, partial, ops in indexes:
+        if partial or None in columns:
+            continue
+        key = (table, tuple(columns), ops)  # a `_like` index has other operator classes
+        if key in seen:
+            twins.append((seen[key], name))
+        seen[key] = name
+    assert twins == []
