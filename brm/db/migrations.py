@@ -45,3 +45,17 @@ def tenant_field_without_index(app_label: str, model_name: str):
         state_operations=[migrations.AlterField(model_name=model_name, name="tenant", field=field)],
         database_operations=[migrations.RunPython(drop, create)],
     )
+
+
+def postgresql_only(sql: str, reverse_sql: str):
+    """RunSQL on PostgreSQL, nothing elsewhere (the SQLite of `make run` has no such objects)."""
+
+    def forward(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql)
+
+    def backward(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(reverse_sql)
+
+    return migrations.RunPython(forward, backward)

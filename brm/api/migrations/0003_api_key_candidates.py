@@ -8,6 +8,8 @@ it replaces.
 
 from django.db import migrations
 
+from brm.db.migrations import postgresql_only
+
 CREATE = """
 CREATE OR REPLACE FUNCTION brm_api_key_candidates(key_prefix text)
 RETURNS SETOF api_apikey
@@ -23,17 +25,7 @@ $$
 DROP = "DROP FUNCTION IF EXISTS brm_api_key_candidates(text)"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("api", "0002_alter_apikey_tenant")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgresql_only(CREATE, DROP)]

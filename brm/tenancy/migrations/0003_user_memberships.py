@@ -8,6 +8,8 @@ row-level security policy decides what it shows.
 
 from django.db import migrations
 
+from brm.db.migrations import postgresql_only
+
 CREATE = """
 CREATE OR REPLACE FUNCTION brm_user_memberships(member_user_id bigint)
 RETURNS SETOF tenancy_membership
@@ -24,17 +26,7 @@ $$
 DROP = "DROP FUNCTION IF EXISTS brm_user_memberships(bigint)"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("tenancy", "0002_alter_invitation_tenant_alter_membership_tenant")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgresql_only(CREATE, DROP)]
