@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brm.tenancy.models import Membership
+from brm.web.forms import MemberChoiceField, date_input, search_field
 
 from . import selectors
 from .models import (
@@ -21,14 +22,7 @@ from .models import (
     RegisterItem,
 )
 
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    """A staff member by name (the role is on the members page, not needed here)."""
-
-    def label_from_instance(self, obj: Membership) -> str:
-        return obj.user.full_name or obj.user.email
+DATE_INPUT = date_input()
 
 
 class ContactChoiceField(forms.ModelChoiceField):
@@ -36,19 +30,11 @@ class ContactChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.title})" if obj.title else obj.name
 
 
-def _search_field(placeholder):
-    return forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": placeholder}),
-    )
-
-
 # Lists -------------------------------------------------------------------------------------------
 
 
 class CustomerFilterForm(forms.Form):
-    q = _search_field(_("Name or division"))
+    q = search_field(_("Name or division"))
     relationship_manager = MemberChoiceField(
         label=_("Relationship manager"),
         queryset=None,
@@ -75,7 +61,7 @@ class CustomerFilterForm(forms.Form):
 
 
 class ActionItemFilterForm(forms.Form):
-    q = _search_field(_("Title"))
+    q = search_field(_("Title"))
     customer = forms.ModelChoiceField(
         label=_("Customer"), queryset=None, required=False, empty_label=_("All customers")
     )
@@ -304,9 +290,3 @@ class ActionItemForm(CustomerRecordForm):
                 _("Choose a staff owner or a business owner, not both."),
             )
         return data
-
-
-class CommentForm(forms.Form):
-    body = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )

@@ -17,11 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from brm.tenancy.models import STAFF_ROLES
-from brm.tenancy.views import roles_required
+from brm.web.access import roles_required, write_required
 
 from . import imports
-
-import_roles_required = roles_required(*imports.IMPORT_ROLES)
 
 
 class UploadForm(forms.Form):
@@ -46,7 +44,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@import_roles_required
+@write_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -63,7 +61,7 @@ def import_upload(request):
     )
 
 
-@import_roles_required
+@write_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request):
     """GET: what the file would do, with row-level errors. POST: save it, all or nothing."""
@@ -109,7 +107,7 @@ def _summary(result: imports.ImportResult) -> str:
     }
 
 
-@import_roles_required
+@write_required
 @require_GET
 def import_template(request):
     response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brm.tenancy.models import Invitation, Membership, TenantOwnedModel
+from brm.web.badges import badge_colours
 
 
 class Level(models.TextChoices):
@@ -20,6 +21,7 @@ class Customer(TenantOwnedModel):
     "Follow the money": the customer decides and signs; purchasers under it do not.
     """
 
+    @badge_colours(prospect="info", active="success", dormant="secondary")
     class Status(models.TextChoices):
         PROSPECT = "prospect", _("Prospect")
         ACTIVE = "active", _("Active")
@@ -219,6 +221,7 @@ class Contact(TenantOwnedModel):
 class BusinessExpectation(TenantOwnedModel):
     """What the business expects of an IT service, with acceptance criteria and metrics."""
 
+    @badge_colours(draft="light", proposed="info", agreed="success", retired="secondary")
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PROPOSED = "proposed", _("Proposed")
@@ -255,11 +258,13 @@ class BusinessExpectation(TenantOwnedModel):
 class RegisterItem(TenantOwnedModel):
     """An opportunity, risk or constraint in a customer's register, with owner and status."""
 
+    @badge_colours(opportunity="success", risk="danger", constraint="secondary")
     class Kind(models.TextChoices):
         OPPORTUNITY = "opportunity", _("Opportunity")
         RISK = "risk", _("Risk")
         CONSTRAINT = "constraint", _("Constraint")
 
+    @badge_colours(open="primary", in_progress="info", closed="secondary")
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -302,6 +307,7 @@ class ActionItem(TenantOwnedModel):
     complaints and surveys add items here too.
     """
 
+    @badge_colours(open="primary", in_progress="info", done="success", cancelled="secondary")
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         IN_PROGRESS = "in_progress", _("In progress")

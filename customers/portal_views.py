@@ -6,7 +6,6 @@ they own. An id outside that scope answers 404, exactly like one that does not e
 through the services, which decide who may agree or complete (PermissionDenied: 403).
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
@@ -16,17 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from brm.tenancy.views import _add_errors, confirm_then
+from brm.web.forms import CommentForm
+from brm.web.pages import add_errors, confirm_then, tenant_url
 
 from . import selectors, services
 
-
-class CommentForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Your comment"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+COMMENT_LABEL = gettext_lazy("Your comment")
 
 
 def _scope(request):
@@ -116,6 +110,33 @@ def expectation_agree(request, pk):
     """A confirm step that shows what is agreed; the service decides who may (purchasers: 403)."""
     context = _expectation_context(request, pk)
     expectation = context["expectation"]
+    title = _("Agree an expectation")
+    if context["can_agree"]:
+        refusal = ""
+    elif expectation.status != expectation.Status.PROPOSED:
+        refusal = _("This expectation is %(status)s: there is nothing to agree.") % {
+            "status": expectation.get_status_display()
+        }
+    else:
+        refusal = _(
+            "Only your customer's business manager, who holds the mandate, can agree an "
+            "expectation."
+        )
+    detail_url = tenant_url("customers:portal_expectation", request, pk=pk)
+    context.update(
+        title=title,
+        breadcrumbs=[
+            (_("Expectations"), tenant_url("customers:portal_expectation_list", request)),
+            (expectation.title, detail_url),
+            (_("Agree"), ""),
+        ],
+        wide=True,
+        refusal=refusal,
+        back_label=_("Back to the expectation"),
+        button=_("I agree to “%(title)s”") % {"title": expectation.title},
+        cancel_url=detail_url,
+        cancel_label=_("Not now"),
+    )
     return confirm_then(
         request,
         lambda: services.expectation_agree(expectation=expectation, membership=request.membership),
@@ -145,14 +166,14 @@ def action_item_detail(request, pk):
     """One of the user's own action items, with its comments; POST adds a comment."""
     scope = _scope_or_404(request)
     item = get_object_or_404(selectors.portal_action_item_list(scope), pk=pk)
-    form = CommentForm(request.POST or None)
+    form = CommentForm(request.POST or None, label=COMMENT_LABEL)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_item_comment(
                 item=item, membership=request.membership, body=form.cleaned_data["body"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Your comment was added."))
             return redirect("customers:portal_action_item", tenant_slug=request.tenant.slug, pk=pk)
@@ -172,6 +193,7 @@ def action_item_detail(request, pk):
 def action_item_done(request, pk):
     scope = _scope_or_404(request)
     item = get_object_or_404(selectors.portal_action_item_list(scope), pk=pk)
+    item_url = tenant_url("customers:portal_action_item", request, pk=pk)
     return confirm_then(
         request,
         lambda: services.action_item_mark_done(item=item, membership=request.membership),
@@ -180,5 +202,22 @@ def action_item_done(request, pk):
             "customers:portal_action_item", kwargs={"tenant_slug": request.tenant.slug, "pk": pk}
         ),
         template="customers/portal/action_item_confirm_done.html",
-        context={"scope": scope, "item": item},
+        context={
+            "scope": scope,
+            "item": item,
+            "title": _("Mark as done"),
+            "breadcrumbs": [
+                (_("Action items"), tenant_url("customers:portal_action_item_list", request)),
+                (item.title, item_url),
+                (_("Mark as done"), ""),
+            ],
+            "refusal": ""
+            if item.is_open
+            else _("“%(title)s” is %(status)s.")
+            % {"title": item.title, "status": item.get_status_display()},
+            "button": _("Mark as done"),
+            "button_class": "btn-success",
+            "cancel_url": item_url,
+            "cancel_label": _("Back"),
+        },
     )

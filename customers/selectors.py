@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection, models
+from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
-from brm.audit.models import AuditEvent
 from brm.tenancy.context import current_tenant_id
 from brm.tenancy.models import Membership, Role
 
@@ -227,18 +225,6 @@ def action_item_list(
     if search:
         qs = qs.filter(title__icontains=search)
     return qs.order_by(*ACTION_ORDERINGS.get(ordering, ACTION_ORDERINGS["due"]))
-
-
-def history_for(objects: Iterable[models.Model]) -> QuerySet[AuditEvent]:
-    """The change history (audit events) of these records, newest first."""
-    ids_by_type: dict[str, list[str]] = {}
-    for obj in objects:
-        ids_by_type.setdefault(obj._meta.label_lower, []).append(str(obj.pk))
-    # One condition per record type, not per record: a customer page names some thirty records.
-    q = Q(pk__in=[])
-    for object_type, ids in ids_by_type.items():
-        q |= Q(object_type=object_type, object_id__in=ids)
-    return AuditEvent.objects.filter(q).select_related("actor").order_by("-at", "-pk")
 
 
 # Portal ------------------------------------------------------------------------------------------

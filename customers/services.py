@@ -6,16 +6,13 @@ once. Every function runs in the current tenant (tenant_context) and records who
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brm.audit.services import audit_record
+from brm.audit.services import apply_changes, audit_record, audited_save
 from brm.tenancy import services as tenancy_services
-from brm.tenancy.context import current_tenant_id
 from brm.tenancy.models import STAFF_ROLES, Membership, Role
 
 from .models import (
@@ -29,44 +26,14 @@ from .models import (
     RelationshipManagerAssignment,
 )
 
-RM_ROLES = {Role.RELATIONSHIP_MANAGER, Role.ADMIN, Role.IT_MANAGER}
-
-
-def _value(v: Any) -> Any:
-    """A JSON-friendly form of a field value for the change history."""
-    if isinstance(v, models.Model):
-        return str(v)
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    return v
-
-
-def _apply(instance: models.Model, data: dict[str, Any]) -> dict[str, list]:
-    changes = {}
-    for field, new in data.items():
-        try:
-            old = getattr(instance, field)
-        except ObjectDoesNotExist:  # a required relation not set yet on a new record
-            old = None
-        if old != new:
-            changes[field] = [_value(old), _value(new)]
-            setattr(instance, field, new)
-    return changes
-
-
-def _save(instance: models.Model, *, actor, action: str, changes: dict, created=False) -> None:
-    if instance.tenant_id is None:  # so that unique-per-tenant constraints are validated
-        instance.tenant_id = current_tenant_id()
-    instance.full_clean()
-    instance.save()
-    if created or changes:
-        audit_record(actor=actor, action=action, obj=instance, changes=changes)
+_apply = apply_changes
+_save = audited_save
 
 
 def _check_rm(membership: Membership | None) -> None:
     if membership is None:
         raise ValidationError({"relationship_manager": _("Assign a relationship manager.")})
-    if not membership.is_active or membership.role not in RM_ROLES:
+    if not membership.is_active or not membership.can_write:
         raise ValidationError(
             {"relationship_manager": _("Choose an active relationship manager of this office.")}
         )
@@ -470,7 +437,7 @@ def action_item_comment(*, item: ActionItem, membership: Membership, body: str):
     """Staff comment on any item; a portal user only on the items they own."""
     if membership.is_portal and not _portal_owns(item, membership):
         raise PermissionDenied(_("You can comment only on your own action items."))
-    if membership.is_read_only:
+    if membership.never_writes:
         raise PermissionDenied(_("Analysts have read-only access."))
     body = (body or "").strip()
     if not body:
@@ -482,7 +449,7 @@ def action_item_comment(*, item: ActionItem, membership: Membership, body: str):
 def action_item_mark_done(*, item: ActionItem, membership: Membership) -> ActionItem:
     if membership.is_portal and not _portal_owns(item, membership):
         raise PermissionDenied(_("You can complete only your own action items."))
-    if membership.is_read_only:
+    if membership.never_writes:
         raise PermissionDenied(_("Analysts have read-only access."))
     return action_item_update(item=item, actor=membership.user, status=ActionItem.Status.DONE)
 

@@ -9,22 +9,29 @@ for the roles in WRITE_ROLES (analysts and the steering group read only).
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.text import capfirst
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from brm.db.plans import OfficePaginator
+from brm.audit.history import history_context
 from brm.tenancy.models import Role
-from brm.tenancy.views import PAGE_SIZE, _add_errors, confirm_then, roles_required
+from brm.web import registry
+from brm.web.access import write_required
+from brm.web.forms import CommentForm
+from brm.web.pages import (
+    add_errors,
+    confirm_delete,
+    confirm_then,
+    form_page,
+    list_context,
+    tenant_url,
+)
 
 from . import forms, selectors, services
 from .models import (
@@ -36,8 +43,8 @@ from .models import (
     RegisterItem,
 )
 
-WRITE_ROLES = (Role.ADMIN, Role.RELATIONSHIP_MANAGER, Role.IT_MANAGER)
-write_required = roles_required(*WRITE_ROLES)
+# Records whose customer is the page's own: their history rows do not repeat it.
+HISTORY_HIDE_CUSTOMER = (Purchaser, Contact, BusinessExpectation, RegisterItem, ActionItem)
 
 # Panels of the customer page that could grow without bound show their newest rows only.
 OPEN_ACTIONS_SHOWN = 10
@@ -45,12 +52,8 @@ HISTORY_SHOWN = 20
 COVERAGE_LIST_SHOWN = 25
 
 
-def can_write(request) -> bool:
-    return request.membership is not None and request.membership.role in WRITE_ROLES
-
-
 def _url(name: str, request, **kwargs) -> str:
-    return reverse(f"customers:{name}", kwargs={"tenant_slug": request.tenant.slug, **kwargs})
+    return tenant_url(f"customers:{name}", request, **kwargs)
 
 
 def _customer_url(request, customer_id: int, anchor: str = "") -> str:
@@ -58,62 +61,8 @@ def _customer_url(request, customer_id: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _list_context(request, objects, ordering: str) -> dict:
-    """Pagination plus the query strings the sortable headers and the pager keep."""
-    page = OfficePaginator(objects, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
-    return {
-        "page": page,
-        "ordering": ordering,
-        "query": query.urlencode(),
-        "sort_query": sort_query.urlencode(),
-    }
-
-
-def _form_page(
-    request,
-    form,
-    save: Callable[[dict], models.Model],
-    *,
-    success: Callable[[models.Model], str],
-    next_url: Callable[[models.Model], str],
-    context: dict,
-    template: str = "customers/record_form.html",
-):
-    """GET shows the form; a valid POST calls the service once; its refusal lands on the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, success(obj))
-            return redirect(next_url(obj))
-    return render(request, template, {"form": form, "can_write": True, **context})
-
-
-def _confirm_delete(
-    request, obj, delete: Callable[[], None], *, what: str, back: str, done: str, note: str = ""
-):
-    """GET asks; POST deletes through the service and goes to `done`."""
-    if request.method == "POST":
-        try:
-            delete()
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(back)
-        messages.success(
-            request, _("%(what)s “%(name)s” was deleted.") % {"what": what, "name": obj}
-        )
-        return redirect(done)
-    return render(
-        request,
-        "customers/record_confirm_delete.html",
-        {"object": obj, "what": what, "back_url": back, "note": note},
-    )
+def _customers_crumb(request) -> tuple[str, str]:
+    return (_("Customers"), _url("customer_list", request))
 
 
 # Customer list -----------------------------------------------------------------------------------
@@ -137,8 +86,7 @@ def _customer_table(request, *, mine: bool):
             "form": form,
             "mine": mine,
             "filtered": any(filters.values()),
-            "can_write": can_write(request),
-            **_list_context(request, customers, ordering),
+            **list_context(request, customers, ordering),
         },
     )
 
@@ -159,10 +107,10 @@ def customer_mine(request):
 @require_http_methods(["GET", "POST"])
 def customer_create(request):
     initial = {}
-    if request.membership.role in services.RM_ROLES:
+    if request.membership.can_write:  # the writing roles may look after customers
         initial["relationship_manager"] = request.membership
     form = forms.CustomerForm(request.POST or None, initial=initial)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.customer_create(actor=request.user, **data),
@@ -170,6 +118,7 @@ def customer_create(request):
         next_url=lambda c: _customer_url(request, c.pk),
         context={
             "title": _("New customer"),
+            "breadcrumbs": [_customers_crumb(request), (_("New customer"), "")],
             "intro": _(
                 "Add the customer's contacts next; then choose its business manager and "
                 "counterpart among them."
@@ -185,7 +134,7 @@ def customer_edit(request, pk):
     customer = get_object_or_404(Customer.objects, pk=pk)
     # The form works on a copy, so the service compares the stored values with the new ones.
     form = forms.CustomerForm(request.POST or None, instance=copy.copy(customer))
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.customer_update(customer=customer, actor=request.user, **data),
@@ -194,6 +143,10 @@ def customer_edit(request, pk):
         context={
             "title": _("Edit %(name)s") % {"name": customer},
             "customer": customer,
+            "breadcrumbs": [
+                *_customer_crumbs(request, customer),
+                (_("Edit %(name)s") % {"name": customer}, ""),
+            ],
             "cancel_url": _customer_url(request, customer.pk),
         },
     )
@@ -203,11 +156,12 @@ def customer_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def customer_delete(request, pk):
     customer = get_object_or_404(Customer.objects, pk=pk)
-    return _confirm_delete(
+    return confirm_delete(
         request,
         customer,
         lambda: services.customer_delete(customer=customer, actor=request.user),
         what=_("The customer"),
+        breadcrumbs=_customer_crumbs(request, customer),
         back=_customer_url(request, customer.pk),
         done=_url("customer_list", request),
         note=_(
@@ -233,57 +187,6 @@ def _portal_role(contact: Contact) -> str:
         return services.contact_portal_role(contact)
     except ValidationError:
         return ""
-
-
-HISTORY_MODELS = {
-    model._meta.label_lower: model
-    for model in (Customer, Purchaser, Contact, BusinessExpectation, RegisterItem, ActionItem)
-}
-HISTORY_VERBS = {
-    "created": gettext_lazy("added"),
-    "updated": gettext_lazy("changed"),
-    "deleted": gettext_lazy("deleted"),
-    "agreed": gettext_lazy("agreed by the business"),
-}
-
-
-def _change_rows(model, changes: dict) -> list[tuple[str, list]]:
-    """(field label, [old, new]) with choice values shown by their labels ("In progress")."""
-    fields = {f.name: f for f in model._meta.fields} if model else {}
-    rows = []
-    for name, pair in (changes or {}).items():
-        if name == "customer" and model is not Customer:
-            continue  # a record's customer is the page's: saying so again is noise
-        field = fields.get(name)
-        if field is None:
-            rows.append((name.replace("_", " "), pair))
-            continue
-        choices = dict(field.flatchoices) if field.choices else {}
-        rows.append(
-            (field.verbose_name, [choices.get(v, v) if isinstance(v, str) else v for v in pair])
-        )
-    return rows
-
-
-def _history(objects) -> list[dict]:
-    """The newest changes to these records, in words: "Contact added", field labels, old → new."""
-    rows = []
-    for event in selectors.history_for(objects)[:HISTORY_SHOWN]:
-        model = HISTORY_MODELS.get(event.object_type)
-        verb = event.action.rsplit(".", 1)[-1]
-        rows.append(
-            {
-                "event": event,
-                "what": (
-                    f"{capfirst(model._meta.verbose_name)} {HISTORY_VERBS.get(verb, verb)}"
-                    if model
-                    else event.action
-                ),
-                "created": verb == "created",
-                "changes": _change_rows(model, event.changes),
-            }
-        )
-    return rows
 
 
 def customer_detail(request, pk):
@@ -313,10 +216,16 @@ def customer_detail(request, pk):
         "register": register,
         "open_actions": list(open_actions[:OPEN_ACTIONS_SHOWN]),
         "open_action_count": open_actions.count(),
-        "history": _history([customer, *purchasers, *contacts, *expectations, *register]),
-        "history_shown": HISTORY_SHOWN,
-        "can_write": can_write(request),
+        **history_context(
+            [customer, *purchasers, *contacts, *expectations, *register],
+            limit=HISTORY_SHOWN,
+            # A record's customer is the page's own: saying so again on its rows is noise.
+            hide_for={m: {"customer"} for m in HISTORY_HIDE_CUSTOMER},
+            caption=_("The latest %(n)s changes to this customer and its records, newest first")
+            % {"n": HISTORY_SHOWN},
+        ),
     }
+    context["panels"] = registry.customer_panels.render_context(request, customer)
     return render(request, "customers/customer_detail.html", context)
 
 
@@ -325,10 +234,15 @@ def customer_detail(request, pk):
 # name the record alone (/purchasers/<pk>/edit/): its customer comes from the record.
 
 
+def _customer_crumbs(request, customer) -> list[tuple[str, str]]:
+    return [_customers_crumb(request), (customer.name, _customer_url(request, customer.pk))]
+
+
 def _record_context(request, customer, title: str, anchor: str) -> dict:
     return {
         "title": title,
         "customer": customer,
+        "breadcrumbs": [*_customer_crumbs(request, customer), (title, "")],
         "cancel_url": _customer_url(request, customer.pk, anchor),
     }
 
@@ -338,7 +252,7 @@ def _record_context(request, customer, title: str, anchor: str) -> dict:
 def purchaser_create(request, pk):
     customer = get_object_or_404(Customer.objects, pk=pk)
     form = forms.PurchaserForm(request.POST or None, customer=customer)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.purchaser_create(actor=request.user, customer=customer, **data),
@@ -356,7 +270,7 @@ def purchaser_edit(request, pk):
     form = forms.PurchaserForm(
         request.POST or None, instance=copy.copy(purchaser), customer=customer
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.purchaser_update(purchaser=purchaser, actor=request.user, **data),
@@ -371,13 +285,14 @@ def purchaser_edit(request, pk):
 @write_required
 @require_http_methods(["GET", "POST"])
 def purchaser_delete(request, pk):
-    purchaser = get_object_or_404(Purchaser.objects, pk=pk)
+    purchaser = get_object_or_404(Purchaser.objects.select_related("customer"), pk=pk)
     back = _customer_url(request, purchaser.customer_id, "purchasers")
-    return _confirm_delete(
+    return confirm_delete(
         request,
         purchaser,
         lambda: services.purchaser_delete(purchaser=purchaser, actor=request.user),
         what=_("The purchaser"),
+        breadcrumbs=_customer_crumbs(request, purchaser.customer),
         back=back,
         done=back,
     )
@@ -388,7 +303,7 @@ def purchaser_delete(request, pk):
 def contact_create(request, pk):
     customer = get_object_or_404(Customer.objects, pk=pk)
     form = forms.ContactForm(request.POST or None, customer=customer)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.contact_create(actor=request.user, customer=customer, **data),
@@ -404,7 +319,7 @@ def contact_edit(request, pk):
     contact = get_object_or_404(Contact.objects.select_related("customer"), pk=pk)
     customer = contact.customer
     form = forms.ContactForm(request.POST or None, instance=copy.copy(contact), customer=customer)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.contact_update(contact=contact, actor=request.user, **data),
@@ -419,13 +334,14 @@ def contact_edit(request, pk):
 @write_required
 @require_http_methods(["GET", "POST"])
 def contact_delete(request, pk):
-    contact = get_object_or_404(Contact.objects, pk=pk)
+    contact = get_object_or_404(Contact.objects.select_related("customer"), pk=pk)
     back = _customer_url(request, contact.customer_id, "contacts")
-    return _confirm_delete(
+    return confirm_delete(
         request,
         contact,
         lambda: services.contact_delete(contact=contact, actor=request.user),
         what=_("The contact"),
+        breadcrumbs=_customer_crumbs(request, contact.customer),
         back=back,
         done=back,
     )
@@ -440,6 +356,18 @@ def contact_invite(request, pk):
     )
     back = _customer_url(request, contact.customer_id, "contacts")
     role = _portal_role(contact)
+    portal_status = _portal_status(contact)
+    title = _("Invite %(name)s to the portal") % {"name": contact.name}
+    refusal = ""
+    if portal_status == "linked":
+        refusal = _("%(name)s already has a portal login.") % {"name": contact.name}
+    elif not contact.email:
+        refusal = _("The contact needs an email address first.")
+    elif not role:
+        refusal = _(
+            "Only the customer's business manager or counterpart, or a purchaser's contact, can "
+            "be invited to the portal."
+        )
     return confirm_then(
         request,
         lambda: services.contact_invite(contact=contact, actor=request.user)[0],
@@ -450,10 +378,16 @@ def contact_invite(request, pk):
         done=back,
         template="customers/contact_confirm_invite.html",
         context={
+            "title": title,
+            "breadcrumbs": [*_customer_crumbs(request, contact.customer), (title, "")],
             "contact": contact,
             "role_label": Role(role).label if role else "",
-            "portal_status": _portal_status(contact),
-            "back_url": back,
+            "portal_status": portal_status,
+            "refusal": refusal,
+            "back_label": _("Back to the customer"),
+            "button": _("Send the invitation"),
+            "button_class": "btn-success",
+            "cancel_url": back,
         },
     )
 
@@ -463,7 +397,7 @@ def contact_invite(request, pk):
 def expectation_create(request, pk):
     customer = get_object_or_404(Customer.objects, pk=pk)
     form = forms.ExpectationForm(request.POST or None, customer=customer)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.expectation_create(actor=request.user, customer=customer, **data),
@@ -489,7 +423,7 @@ def expectation_edit(request, pk):
     context = _record_context(
         request, customer, _("Edit expectation %(name)s") % {"name": expectation}, "expectations"
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.expectation_update(
@@ -498,19 +432,21 @@ def expectation_edit(request, pk):
         success=lambda e: _("The expectation %(name)s was saved.") % {"name": e},
         next_url=lambda e: _customer_url(request, customer.pk, "expectations"),
         context={**context, "expectation": expectation},
+        template="customers/expectation_form.html",
     )
 
 
 @write_required
 @require_http_methods(["GET", "POST"])
 def expectation_delete(request, pk):
-    expectation = get_object_or_404(BusinessExpectation.objects, pk=pk)
+    expectation = get_object_or_404(BusinessExpectation.objects.select_related("customer"), pk=pk)
     back = _customer_url(request, expectation.customer_id, "expectations")
-    return _confirm_delete(
+    return confirm_delete(
         request,
         expectation,
         lambda: services.expectation_delete(expectation=expectation, actor=request.user),
         what=_("The expectation"),
+        breadcrumbs=_customer_crumbs(request, expectation.customer),
         back=back,
         done=back,
     )
@@ -521,7 +457,7 @@ def expectation_delete(request, pk):
 def register_item_create(request, pk):
     customer = get_object_or_404(Customer.objects, pk=pk)
     form = forms.RegisterItemForm(request.POST or None, customer=customer)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.register_item_create(actor=request.user, customer=customer, **data),
@@ -539,7 +475,7 @@ def register_item_edit(request, pk):
     item = get_object_or_404(RegisterItem.objects.select_related("customer"), pk=pk)
     customer = item.customer
     form = forms.RegisterItemForm(request.POST or None, instance=copy.copy(item), customer=customer)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.register_item_update(item=item, actor=request.user, **data),
@@ -552,13 +488,14 @@ def register_item_edit(request, pk):
 @write_required
 @require_http_methods(["GET", "POST"])
 def register_item_delete(request, pk):
-    item = get_object_or_404(RegisterItem.objects, pk=pk)
+    item = get_object_or_404(RegisterItem.objects.select_related("customer"), pk=pk)
     back = _customer_url(request, item.customer_id, "register")
-    return _confirm_delete(
+    return confirm_delete(
         request,
         item,
         lambda: services.register_item_delete(item=item, actor=request.user),
         what=_("The register item"),
+        breadcrumbs=_customer_crumbs(request, item.customer),
         back=back,
         done=back,
     )
@@ -576,7 +513,7 @@ def _action_item_url(request, item) -> str:
 def action_item_create(request, pk):
     customer = get_object_or_404(Customer.objects, pk=pk)
     form = forms.ActionItemForm(request.POST or None, customer=customer)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.action_item_create(actor=request.user, customer=customer, **data),
@@ -595,7 +532,7 @@ def action_item_edit(request, pk):
     context = _record_context(
         request, customer, _("Edit action item %(name)s") % {"name": item}, "actions"
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.action_item_update(item=item, actor=request.user, **data),
@@ -608,12 +545,16 @@ def action_item_edit(request, pk):
 @write_required
 @require_http_methods(["GET", "POST"])
 def action_item_delete(request, pk):
-    item = get_object_or_404(ActionItem.objects, pk=pk)
-    return _confirm_delete(
+    item = get_object_or_404(ActionItem.objects.select_related("customer"), pk=pk)
+    return confirm_delete(
         request,
         item,
         lambda: services.action_item_delete(item=item, actor=request.user),
         what=_("The action item"),
+        breadcrumbs=[
+            *_customer_crumbs(request, item.customer),
+            (str(item), _action_item_url(request, item)),
+        ],
         back=_action_item_url(request, item),
         done=_customer_url(request, item.customer_id, "actions"),
     )
@@ -625,8 +566,8 @@ def _may_work_on(request, item: ActionItem) -> bool:
     Analysts read only, even their own items (the service refuses them too).
     """
     membership = request.membership
-    return can_write(request) or (
-        item.owner_member_id == membership.pk and not membership.is_read_only
+    return membership.can_write or (
+        item.owner_member_id == membership.pk and not membership.never_writes
     )
 
 
@@ -668,7 +609,7 @@ def action_item_list(request):
             "tab": tab,
             "tabs": tabs,
             "filtered": any(filters.values()),
-            **_list_context(request, items, ordering),
+            **list_context(request, items, ordering),
         },
     )
 
@@ -681,7 +622,7 @@ def action_item_detail(request, pk):
     except ActionItem.DoesNotExist:
         raise Http404(_("No such action item.")) from None
     may_work = _may_work_on(request, item)
-    form = forms.CommentForm(request.POST or None)
+    form = CommentForm(request.POST or None)
     if request.method == "POST":
         if not may_work:
             raise PermissionDenied(_("Your role does not let you comment here."))
@@ -691,7 +632,7 @@ def action_item_detail(request, pk):
                     item=item, membership=request.membership, body=form.cleaned_data["body"]
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Your comment was added."))
                 return redirect(f"{_action_item_url(request, item)}#comments")
@@ -703,7 +644,6 @@ def action_item_detail(request, pk):
             "comments": list(selectors.action_item_comment_list(item)),
             "form": form,
             "may_work": may_work,
-            "can_write": can_write(request),
         },
     )
 
@@ -718,7 +658,34 @@ def action_item_done(request, pk):
             services.action_item_mark_done(item=item, membership=request.membership)
             messages.success(request, _("%(name)s is done.") % {"name": item})
         return redirect(_action_item_url(request, item))
-    return render(request, "customers/action_item_confirm_done.html", {"item": item})
+    title = _("Mark done")
+    refusal = (
+        ""
+        if item.is_open
+        else format_html(
+            _("<strong>{name}</strong> is {status} already."),
+            name=item.title,
+            status=item.get_status_display(),
+        )
+    )
+    return render(
+        request,
+        "customers/action_item_confirm_done.html",
+        {
+            "item": item,
+            "title": title,
+            "breadcrumbs": [
+                *_customer_crumbs(request, item.customer),
+                (item.title, _action_item_url(request, item)),
+                (title, ""),
+            ],
+            "refusal": refusal,
+            "back_label": _("Back to the action item"),
+            "button": _("Mark done"),
+            "button_class": "btn-success",
+            "cancel_url": _action_item_url(request, item),
+        },
+    )
 
 
 # Coverage ----------------------------------------------------------------------------------------

@@ -2,11 +2,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from brm.db.plans import OfficePaginator
-from brm.tenancy.views import PAGE_SIZE, admin_required, confirm_then
+from brm.web.access import admin_required
+from brm.web.pages import confirm_then, list_context, tenant_url
 
 from . import services
 from .forms import ApiKeyForm
@@ -16,8 +17,7 @@ from .models import ApiKey
 @admin_required
 def api_key_list(request):
     keys = ApiKey.objects.select_related("created_by").order_by("-created_at", "-pk")
-    page = OfficePaginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "api/apikey_list.html", {"page": page})
+    return render(request, "api/apikey_list.html", list_context(request, keys))
 
 
 @admin_required
@@ -51,5 +51,22 @@ def api_key_revoke_view(request, pk):
         success=_("The API key %(name)s was revoked.") % {"name": api_key.name},
         done=reverse("api_keys:list", kwargs={"tenant_slug": request.tenant.slug}),
         template="api/apikey_confirm_revoke.html",
-        context={"api_key": api_key},
+        context={
+            "api_key": api_key,
+            "title": _("Revoke API key"),
+            "breadcrumbs": [
+                (_("API keys"), tenant_url("api_keys:list", request)),
+                (_("Revoke API key"), ""),
+            ],
+            "danger": True,
+            "button": _("Revoke"),
+            "cancel_label": _("Keep it"),
+            "cancel_url": tenant_url("api_keys:list", request),
+            "refusal": ""
+            if api_key.is_active
+            else format_html(
+                _("The API key <strong>{name}</strong> is already revoked."), name=api_key.name
+            ),
+            "back_label": _("Back to API keys"),
+        },
     )

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
-from brm.db.plans import OfficePaginator
-from brm.tenancy.views import admin_required
+from brm.web.access import admin_required
+from brm.web.pages import list_context
 
 from .models import AuditEvent
 
@@ -9,5 +9,4 @@ from .models import AuditEvent
 @admin_required
 def event_list(request):
     events = AuditEvent.objects.select_related("actor").order_by("-at", "-pk")
-    page = OfficePaginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/event_list.html", {"page": page})
+    return render(request, "audit/event_list.html", list_context(request, events, per_page=50))

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from brm.tenancy.models import TenantOwnedModel
+from brm.web.badges import badge_colours
 
 MESSAGE_ID_DOMAIN = "brm-office"
 
@@ -52,6 +53,9 @@ class OutboxMessage(ScheduledWork):
     transaction as the change that causes it, and a worker sends it once.
     """
 
+    @badge_colours(
+        queued="secondary", dispatched="info", sending="info", sent="success", failed="danger"
+    )
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         DISPATCHED = "dispatched", _("Handed to a worker")
@@ -99,6 +103,14 @@ class DueJob(ScheduledWork):
     """A piece of work due at a time: "run handler X for record Y at T" (a meeting reminder, an
     escalation of an unanswered complaint). Areas register handlers with `@due_job_handler`."""
 
+    @badge_colours(
+        queued="secondary",
+        dispatched="info",
+        running="info",
+        done="success",
+        failed="danger",
+        cancelled="secondary",
+    )
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         DISPATCHED = "dispatched", _("Handed to a worker")

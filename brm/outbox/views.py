@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from brm.db.plans import OfficePaginator
-from brm.tenancy.views import admin_required, confirm_then
+from brm.web.access import admin_required
+from brm.web.pages import confirm_then, list_context, tenant_url
 
 from . import services
 from .forms import OutboxFilterForm
@@ -28,15 +28,14 @@ def _message_or_404(pk: int) -> OutboxMessage:
 def message_list(request):
     form = OutboxFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    page = OfficePaginator(outbox_message_list(status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "outbox/message_list.html",
-        {"form": form, "page": page, "status": status, "query": query.urlencode()},
+        {
+            "form": form,
+            "status": status,
+            **list_context(request, outbox_message_list(status=status), per_page=PAGE_SIZE),
+        },
     )
 
 
@@ -59,5 +58,20 @@ def message_retry(request, pk):
         success=_("“%(subject)s” is queued again.") % {"subject": message.subject},
         done=reverse("outbox:message_list", kwargs={"tenant_slug": request.tenant.slug}),
         template="outbox/message_confirm_retry.html",
-        context={"message": message},
+        context={
+            "message": message,
+            "title": _("Send again"),
+            "breadcrumbs": [
+                (_("Outbox"), tenant_url("outbox:message_list", request)),
+                (message.subject, tenant_url("outbox:message_detail", request, pk=message.pk)),
+                (_("Send again"), ""),
+            ],
+            "button": _("Retry"),
+            "cancel_url": tenant_url("outbox:message_list", request),
+            "refusal": ""
+            if message.status == OutboxMessage.Status.FAILED
+            else _("This email is not failed (it is “%(status)s”): there is nothing to retry.")
+            % {"status": message.get_status_display()},
+            "back_label": _("Back to the outbox"),
+        },
     )

@@ -72,11 +72,13 @@ INSTALLED_APPS = [
     "brm.audit",
     "brm.api",
     "brm.outbox",
+    "brm.web",
     "customers",
     "agreements",
     "meetings",
     "complaints",
     "satisfaction",
+    "reports",
 ]
 
 MIDDLEWARE = [

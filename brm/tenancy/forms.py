@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from brm.web.forms import search_field
+
 from .models import Membership, Role, Tenant, _time_zone_choices
 
 
@@ -25,11 +27,7 @@ class MembershipForm(forms.ModelForm):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or email")}),
-    )
+    q = search_field(_("Name or email"))
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
     )

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brm.web.badges import badge_colours
+
 from .context import current_tenant_id
 
 
@@ -115,6 +117,12 @@ STAFF_ROLES = frozenset(
     {Role.ADMIN, Role.RELATIONSHIP_MANAGER, Role.IT_MANAGER, Role.STEERING, Role.ANALYST}
 )
 PORTAL_ROLES = frozenset({Role.CUSTOMER, Role.PURCHASER})
+# The staff who write the office's records (customers, agreements, meetings...), may be a
+# customer's relationship manager and may import. The steering group and analysts read.
+WRITE_ROLES = frozenset({Role.ADMIN, Role.RELATIONSHIP_MANAGER, Role.IT_MANAGER})
+# Analysts write nothing at all, not even on work assigned to them (a comment, "done"); the
+# steering group may still work on action items they own.
+NEVER_WRITE_ROLES = frozenset({Role.ANALYST})
 
 
 class Membership(TenantOwnedModel):
@@ -154,8 +162,14 @@ class Membership(TenantOwnedModel):
         return self.role == Role.ADMIN
 
     @property
-    def is_read_only(self) -> bool:
-        return self.role == Role.ANALYST
+    def can_write(self) -> bool:
+        """Writes the office's records: admins, relationship managers and IT managers."""
+        return self.is_active and self.role in WRITE_ROLES
+
+    @property
+    def never_writes(self) -> bool:
+        """An analyst: reads everything, writes nothing, not even on their own action items."""
+        return self.role in NEVER_WRITE_ROLES
 
     @property
     def home_path(self) -> str:
@@ -197,6 +211,13 @@ class Invitation(TenantOwnedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @badge_colours(pending="primary", accepted="success", revoked="secondary", expired="secondary")
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
 
     objects = TenantInvitationManager()
     all_tenants = InvitationQuerySet.as_manager()

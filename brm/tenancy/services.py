@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brm.audit.services import audit_record
+from brm.audit.services import apply_changes, audit_record, audited_save, audited_update
 
 from .context import tenant_context
 from .models import Invitation, Membership, Role, Tenant, hash_token
@@ -201,34 +201,22 @@ def membership_update(*, membership: Membership, actor, role: str, is_active: bo
         )
         if not other_admins.exists():
             raise ValidationError(_("The office must keep at least one active admin."))
-    changes = {}
-    if membership.role != role:
-        changes["role"] = [membership.role, role]
-    if membership.is_active != is_active:
-        changes["is_active"] = [membership.is_active, is_active]
-    if not changes:
-        return membership
-    membership.role = role
-    membership.is_active = is_active
-    membership.save(update_fields=["role", "is_active", "updated_at"])
-    audit_record(actor=actor, action="membership.updated", obj=membership, changes=changes)
+    audited_update(
+        membership,
+        actor=actor,
+        action="membership.updated",
+        data={"role": role, "is_active": is_active},
+        validate=False,
+        update_fields=["role", "is_active", "updated_at"],
+    )
     return membership
 
 
 @transaction.atomic
 def tenant_update(*, tenant: Tenant, actor, data: dict) -> Tenant:
     """Change an office's settings (name, time zone, language, staff MFA policy), audited."""
-    changes = {
-        field: [getattr(tenant, field), value]
-        for field, value in data.items()
-        if getattr(tenant, field) != value
-    }
-    for field, value in data.items():
-        setattr(tenant, field, value)
-    tenant.full_clean()
-    tenant.save()
-    if changes:
-        audit_record(actor=actor, action="tenant.updated", obj=tenant, changes=changes)
+    changes = apply_changes(tenant, data)
+    audited_save(tenant, actor=actor, action="tenant.updated", changes=changes)
     return tenant
 
 

@@ -3,14 +3,16 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from brm.db.plans import OfficePaginator
+from brm.web.access import admin_required
+from brm.web.pages import add_errors, confirm_then, list_context, tenant_url
+from brm.web.registry import portal_home_panels
 
 from . import services
 from .forms import (
@@ -22,42 +24,6 @@ from .forms import (
 )
 from .models import Invitation, Membership, Role, Tenant
 from .selectors import invitation_list, membership_list, memberships_for_user
-
-PAGE_SIZE = 25
-
-
-def roles_required(*roles):
-    """Narrow a tenant page to some roles; the middleware has already checked membership."""
-
-    def decorator(view):
-        def wrapped(request, *args, **kwargs):
-            if request.membership is None or request.membership.role not in roles:
-                raise PermissionDenied(_("Your role does not give access to this page."))
-            return view(request, *args, **kwargs)
-
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
-        return wrapped
-
-    return decorator
-
-
-admin_required = roles_required(Role.ADMIN)
-
-
-def confirm_then(request, act, *, success, done: str, template: str, context: dict):
-    """A confirmation page for one service call: GET shows `template`; POST runs `act()`, says
-    how it went (the service's refusal as an error, else `success`, a text or a function of
-    what `act` returned) and goes to `done`."""
-    if request.method != "POST":
-        return render(request, template, context)
-    try:
-        result = act()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success(result) if callable(success) else success)
-    return redirect(done)
 
 
 @login_required
@@ -89,7 +55,14 @@ def staff_home(request):
 
 
 def portal_home(request):
-    return render(request, "tenancy/portal_home.html", {"tenant": request.tenant})
+    return render(
+        request,
+        "tenancy/portal_home.html",
+        {
+            "tenant": request.tenant,
+            "panels": portal_home_panels.render_context(request, request.membership),
+        },
+    )
 
 
 @admin_required
@@ -101,7 +74,7 @@ def tenant_settings(request):
         try:
             services.tenant_update(tenant=tenant, actor=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The office settings were saved."))
             return redirect("tenancy:tenant_settings", tenant_slug=tenant.slug)
@@ -119,21 +92,10 @@ def member_list(request):
         status=filters.get("status", ""),
         ordering=ordering,
     )
-    page = OfficePaginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
     return render(
         request,
         "tenancy/member_list.html",
-        {
-            "form": form,
-            "page": page,
-            "ordering": ordering,
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
-        },
+        {"form": form, **list_context(request, members, ordering)},
     )
 
 
@@ -161,10 +123,11 @@ def member_edit(request, pk):
 @admin_required
 def invitation_list_view(request):
     status = request.GET.get("status", "")
-    page = OfficePaginator(invitation_list(status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    return render(
+        request,
+        "tenancy/invitation_list.html",
+        {"status": status, **list_context(request, invitation_list(status=status))},
     )
-    return render(request, "tenancy/invitation_list.html", {"page": page, "status": status})
 
 
 @admin_required
@@ -180,21 +143,13 @@ def invitation_create(request):
                 invited_by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
             )
             return redirect("tenancy:invitation_list", tenant_slug=request.tenant.slug)
     return render(request, "tenancy/invitation_form.html", {"form": form})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @admin_required
@@ -207,7 +162,18 @@ def invitation_revoke(request, pk):
         success=_("The invitation to %(email)s was revoked.") % {"email": invitation.email},
         done=reverse("tenancy:invitation_list", kwargs={"tenant_slug": request.tenant.slug}),
         template="tenancy/invitation_confirm_revoke.html",
-        context={"invitation": invitation},
+        context={
+            "invitation": invitation,
+            "title": _("Revoke invitation"),
+            "breadcrumbs": [
+                (_("Invitations"), tenant_url("tenancy:invitation_list", request)),
+                (_("Revoke invitation"), ""),
+            ],
+            "danger": True,
+            "button": _("Revoke"),
+            "cancel_label": _("Keep it"),
+            "cancel_url": tenant_url("tenancy:invitation_list", request),
+        },
     )
 
 

@@ -1,0 +1,247 @@
+"""Extension points: how a higher area adds to a lower area's pages without being imported.
+
+Dependencies flow one way (brm <- customers <- agreements <- meetings; complaints and
+satisfaction on customers; reports on top). The customer page belongs to the customers area, yet
+the agreement, the meetings and the complaints of a customer belong on it; the staff navigation
+is drawn by brm, yet every area has entries in it. So the lower layer draws what is registered
+here, and each area registers its own pieces in its `AppConfig.ready()`:
+
+    from brm.web.registry import customer_panels, staff_nav
+
+    customer_panels.register(
+        "agreement", template="agreements/partials/_customer_panel.html",
+        context=agreement_panel_context, order=25,
+    )
+    staff_nav.register("agreements", label=_("Agreements"), url_name="agreements:list", order=30)
+
+Registries are filled once, at start-up, in app order; `order` decides where each piece goes.
+Registering the same key twice replaces the earlier entry (a test may override one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+
+class Registry:
+    """Entries by key, read in `order` (then key)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._entries: dict[str, Any] = {}
+
+    def add(self, entry) -> Any:
+        self._entries[entry.key] = entry
+        return entry
+
+    def unregister(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    def __iter__(self):
+        return iter(sorted(self._entries.values(), key=lambda e: (e.order, e.key)))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._entries
+
+    def __getitem__(self, key: str):
+        return self._entries[key]
+
+
+# Panels ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section of a detail page: a template, and a function that gives its context.
+
+    `context(request, obj)` returns the template's variables (a dict), or None to leave the panel
+    out for this request (say, for a role that must not see it). It should read in a number of
+    queries that does not grow with the rows shown: the page's query count is pinned in tests.
+    """
+
+    key: str
+    template: str
+    context: Callable[[Any, Any], dict | None] | None = None
+    order: int = 100
+
+
+class PanelRegistry(Registry):
+    def register(self, key: str, *, template: str, context=None, order: int = 100) -> Panel:
+        return self.add(Panel(key=key, template=template, context=context, order=order))
+
+    def render_context(self, request, obj) -> list[dict]:
+        """[{"key", "template", "context"}, ...] of the panels shown for this object."""
+        shown = []
+        for panel in self:
+            context = panel.context(request, obj) if panel.context else {}
+            if context is not None:
+                shown.append({"key": panel.key, "template": panel.template, "context": context})
+        return shown
+
+
+# The staff page of one customer (customers:customer_detail); `obj` is the Customer.
+customer_panels = PanelRegistry("customer page")
+# The portal's home page; `obj` is the portal user's Membership.
+portal_home_panels = PanelRegistry("portal home")
+
+
+# Navigation --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the staff or portal navigation.
+
+    Shown to the roles in `roles` (all, when None) and, when `visible(membership)` is given, only
+    where it answers true. It is marked active on its own page and, with `prefix`, on the pages
+    under its URL (the entry with the longest matching URL wins), or on the URL names in
+    `also_active`.
+    """
+
+    key: str
+    label: Any
+    url_name: str
+    order: int = 100
+    roles: frozenset | None = None
+    visible: Callable[[Any], bool] | None = None
+    prefix: bool = False
+    also_active: tuple[str, ...] = field(default=())
+
+    def shown_to(self, membership) -> bool:
+        if membership is None:
+            return False
+        if self.roles is not None and membership.role not in self.roles:
+            return False
+        return self.visible is None or bool(self.visible(membership))
+
+
+class NavRegistry(Registry):
+    def register(
+        self,
+        key: str,
+        *,
+        label,
+        url_name: str,
+        order: int = 100,
+        roles: Iterable | None = None,
+        visible: Callable[[Any], bool] | None = None,
+        prefix: bool = False,
+        also_active: Iterable[str] = (),
+    ) -> NavEntry:
+        return self.add(
+            NavEntry(
+                key=key,
+                label=label,
+                url_name=url_name,
+                order=order,
+                roles=frozenset(roles) if roles is not None else None,
+                visible=visible,
+                prefix=prefix,
+                also_active=tuple(also_active),
+            )
+        )
+
+    def links(self, request) -> list[dict]:
+        """The entries this request's member sees: [{"key", "label", "url", "active",
+        "current"}], `current` on the link to the very page shown (aria-current)."""
+        membership = getattr(request, "membership", None)
+        tenant = getattr(request, "tenant", None)
+        if tenant is None:
+            return []
+        path = request.path
+        match = getattr(request, "resolver_match", None)
+        view_name = match.view_name if match else ""
+        links = []
+        for entry in self:
+            if entry.shown_to(membership):
+                url = reverse(entry.url_name, kwargs={"tenant_slug": tenant.slug})
+                links.append({"entry": entry, "key": entry.key, "label": entry.label, "url": url})
+        # The longest prefix match only: "Customers" is not active on "My customers".
+        prefix_url = max(
+            (
+                link["url"]
+                for link in links
+                if link["entry"].prefix and path.startswith(link["url"])
+            ),
+            key=len,
+            default=None,
+        )
+        for link in links:
+            entry = link.pop("entry")
+            link["current"] = path == link["url"]
+            link["active"] = (
+                link["current"]
+                or view_name in entry.also_active
+                or (entry.prefix and link["url"] == prefix_url)
+            )
+        return links
+
+
+staff_nav = NavRegistry("staff navigation")
+portal_nav = NavRegistry("portal navigation")
+
+
+# Agenda providers --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaProvider:
+    """Proposes agenda items for a meeting with a customer.
+
+    `propose(meeting)` returns a list of proposals (dicts with at least "title", and "notes",
+    "source" as the proposing area wishes). The meetings area builds a meeting's agenda from every
+    provider, so complaints, satisfaction and the agreement each add their items without the
+    meetings area importing them.
+    """
+
+    key: str
+    label: Any
+    propose: Callable[[Any], list[dict]]
+    order: int = 100
+
+
+class AgendaRegistry(Registry):
+    def register(self, key: str, *, label, propose, order: int = 100) -> AgendaProvider:
+        return self.add(AgendaProvider(key=key, label=label, propose=propose, order=order))
+
+    def proposals(self, meeting) -> list[dict]:
+        items = []
+        for provider in self:
+            for item in provider.propose(meeting) or ():
+                items.append({"source": provider.key, **item})
+        return items
+
+
+agenda_providers = AgendaRegistry("agenda providers")
+
+
+# Demo data ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """Seeds an area's demo records in the demo office (`manage.py seed_demo`).
+
+    `seed(members)` runs inside the demo tenant, after every lower `order`; `members` maps the
+    demo sign-ins' emails to their memberships. It must be idempotent: `make run` seeds on every
+    start, so a contributor returns at once when its records exist.
+    """
+
+    key: str
+    seed: Callable[[dict], None]
+    order: int = 100
+
+
+class DemoDataRegistry(Registry):
+    def register(self, key: str, *, seed, order: int = 100) -> DemoData:
+        return self.add(DemoData(key=key, seed=seed, order=order))
+
+
+demo_data = DemoDataRegistry("demo data")
