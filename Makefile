@@ -2,7 +2,8 @@
 #
 #   make run    one-command local start: SQLite, filesystem Celery broker,
 #               console e-mail; web + worker + beat under honcho
-#   make test   makes sure PostgreSQL, Redis and Chromium are there, then pytest
+#   make test   makes sure PostgreSQL, Redis and Chromium are there, checks the code (ruff,
+#               the import layers), then pytest
 #   make lint   ruff check + ruff format --check
 #   make clean  removes the venv and everything generated
 #
@@ -67,11 +68,13 @@ test: export CHROMIUM_PATH ?= /usr/bin/chromium
 test: venv
 	scripts/ensure_services.sh
 	scripts/ensure_chromium.sh
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # --- lint / clean --------------------------------------------------------------
 lint: venv
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 clean:
 	rm -rf .venv var .pytest_cache staticfiles

@@ -86,7 +86,7 @@ def _is_identity(field, model_field) -> bool:
     return True
 
 
-class _InOfficeTime:
+class InOfficeTime:
     """A DateTimeField's output (ISO 8601 in the current time zone), with the zone looked up once
     per list instead of once per value: the lookup cost more than the conversion."""
 
@@ -218,8 +218,8 @@ class RowListModelMixin(mixins.ListModelMixin):
             column, model_field = found
             if _is_identity(field, model_field):
                 convert = None
-            elif _InOfficeTime.applies_to(field):
-                convert = _InOfficeTime(field)
+            elif InOfficeTime.applies_to(field):
+                convert = InOfficeTime(field)
             else:
                 convert = field.to_representation
             plan.append((name, column, convert))
@@ -256,7 +256,7 @@ class RowListModelMixin(mixins.ListModelMixin):
         items = page if page is not None else rows
         zone = timezone.get_current_timezone()
         fields = [
-            (name, convert.bind(zone) if isinstance(convert, _InOfficeTime) else convert)
+            (name, convert.bind(zone) if isinstance(convert, InOfficeTime) else convert)
             for name, _column, convert in plan
         ]
         results = [

@@ -244,7 +244,7 @@ def test_times_are_given_in_the_offices_time_zone(api, tenant_a, rm_a, client, a
 
 def test_the_fast_list_path_converts_only_what_needs_converting(api, tenant_a, rm_a):
     """Plain strings, numbers and booleans go out as read; times are put in the office's zone."""
-    from brm.api.viewsets import _InOfficeTime
+    from brm.api.viewsets import InOfficeTime
     from customers.api.views import CustomerViewSet
 
     CustomerViewSet._row_plans = {}
@@ -252,4 +252,4 @@ def test_the_fast_list_path_converts_only_what_needs_converting(api, tenant_a, r
     (plan,) = CustomerViewSet._row_plans.values()
     converts = {name: convert for name, _column, convert in plan}
     assert converts["id"] is None and converts["name"] is None and converts["status"] is None
-    assert isinstance(converts["created_at"], _InOfficeTime)
+    assert isinstance(converts["created_at"], InOfficeTime)
