@@ -53,6 +53,9 @@ class Registry:
     def __getitem__(self, key: str):
         return self._entries[key]
 
+    def get(self, key: str, default=None):
+        return self._entries.get(key, default)
+
 
 # Panels ------------------------------------------------------------------------------------------
 
@@ -163,12 +166,12 @@ class NavRegistry(Registry):
             if entry.shown_to(membership):
                 url = reverse(entry.url_name, kwargs={"tenant_slug": tenant.slug})
                 links.append({"entry": entry, "key": entry.key, "label": entry.label, "url": url})
-        # The longest prefix match only: "Customers" is not active on "My customers".
-        prefix_url = max(
+        # The closest match only: "Customers" is not active on "My customers" (/customers/mine/).
+        best_url = max(
             (
                 link["url"]
                 for link in links
-                if link["entry"].prefix and path.startswith(link["url"])
+                if path == link["url"] or (link["entry"].prefix and path.startswith(link["url"]))
             ),
             key=len,
             default=None,
@@ -176,11 +179,7 @@ class NavRegistry(Registry):
         for link in links:
             entry = link.pop("entry")
             link["current"] = path == link["url"]
-            link["active"] = (
-                link["current"]
-                or view_name in entry.also_active
-                or (entry.prefix and link["url"] == prefix_url)
-            )
+            link["active"] = link["url"] == best_url or view_name in entry.also_active
         return links
 
 

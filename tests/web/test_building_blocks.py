@@ -1,0 +1,105 @@
+"""The page layer's pieces: access decorators, badges, the audited update and the history."""
+
+import pytest
+from django.db import models
+from django.template import Context, Template
+
+from brm.audit.history import history_context
+from brm.audit.models import AuditEvent
+from brm.audit.services import audited_update, changed_fields
+from brm.tenancy.context import tenant_context
+from brm.tenancy.models import WRITE_ROLES, Role
+from brm.web.access import admin_required, roles_required, write_required
+from brm.web.badges import badge_colours
+from customers import views as customer_views
+from customers.models import BusinessExpectation, Customer
+from tests.factories import ContactFactory, ExpectationFactory
+
+
+def test_roles_required_keeps_the_view_and_records_its_roles():
+    def my_view(request):
+        """Docs."""
+
+    wrapped = roles_required(Role.ADMIN, Role.ANALYST)(my_view)
+    assert wrapped.__name__ == "my_view" and wrapped.__doc__ == "Docs."
+    assert wrapped.allowed_roles == {Role.ADMIN, Role.ANALYST}
+    assert admin_required(my_view).allowed_roles == {Role.ADMIN}
+    assert write_required(my_view).allowed_roles == WRITE_ROLES
+    assert customer_views.customer_create.allowed_roles == WRITE_ROLES
+
+
+def test_badge_colours_must_cover_every_choice():
+    with pytest.raises(ValueError, match="no badge colour"):
+
+        @badge_colours(a="success")
+        class Two(models.TextChoices):
+            A = "a", "A"
+            B = "b", "B"
+
+    with pytest.raises(ValueError, match="Unknown badge colours"):
+        badge_colours(a="pink")
+
+
+@pytest.mark.django_db
+def test_staff_and_portal_show_a_status_in_the_same_colour(tenant_a, customer_record):
+    with tenant_context(tenant_a):
+        expectation = ExpectationFactory(customer=customer_record, status="proposed")
+    html = Template("{% load brm_web %}{% status_badge e %}").render(Context({"e": expectation}))
+    assert html == '<span class="badge text-bg-info" data-status="proposed">Proposed</span>'
+    assert BusinessExpectation.Status.badge_colours["proposed"] == "info"
+    customer = Template("{% load brm_web %}{% status_badge c %}").render(
+        Context({"c": Customer(status="dormant")})
+    )
+    assert "text-bg-secondary" in customer and "Dormant" in customer
+
+
+@pytest.mark.django_db
+def test_audited_update_records_only_what_changed(tenant_a, admin_a, customer_record):
+    with tenant_context(tenant_a):
+        before = AuditEvent.objects.count()
+        customer_record_division = customer_record.division
+        other = ContactFactory(customer=customer_record, name="Otto Other")
+        data = {
+            "division": "Corporate",
+            "counterpart": other,
+            "business_manager": customer_record.business_manager,
+            "notes": None,  # blank text is blank, whether None or ""
+        }
+        assert changed_fields(customer_record, data) == ["division", "counterpart"]
+        changes = audited_update(
+            customer_record, actor=admin_a.user, action="customer.updated", data=data
+        )
+        assert changes == {
+            "division": [customer_record_division, "Corporate"],
+            "counterpart": [None, "Otto Other"],
+        }
+        event = AuditEvent.objects.get(action="customer.updated")
+        assert event.changes == changes and event.actor == admin_a.user
+        assert (
+            audited_update(
+                customer_record, actor=admin_a.user, action="customer.updated", data=data
+            )
+            == {}
+        )
+        assert AuditEvent.objects.count() == before + 1
+
+
+@pytest.mark.django_db
+def test_history_reads_changes_in_words_and_hides_what_the_page_says(
+    tenant_a, admin_a, customer_record
+):
+    from customers import services
+
+    with tenant_context(tenant_a):
+        contact = services.contact_create(
+            actor=admin_a.user, customer=customer_record, name="Nia New", authority="decides"
+        )
+        context = history_context(
+            [customer_record, contact], limit=5, hide_for={type(contact): {"customer"}}
+        )
+    row = context["history"][0]
+    assert row["what"] == "Contact added" and row["created"]
+    labels = dict(row["changes"])
+    assert "customer" not in labels
+    assert labels["authority"][1] == "Decides (budget mandate)"  # the choice label, not "decides"
+    assert context["history_shown"] == 5
