@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "brm.tenancy.context_processors.tenancy",
+                "brm.web.context_processors.shell",
             ],
         },
     },

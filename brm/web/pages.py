@@ -19,10 +19,9 @@ from brm.db.plans import OfficePaginator
 
 PAGE_SIZE = 25
 
+# Both extend the staff or the portal shell, by the member's role (brm.web.context_processors).
 FORM_TEMPLATE = "web/form_page.html"
 CONFIRM_TEMPLATE = "web/confirm.html"
-PORTAL_FORM_TEMPLATE = "web/portal/form_page.html"
-PORTAL_CONFIRM_TEMPLATE = "web/portal/confirm.html"
 
 
 def tenant_url(name: str, request, **kwargs) -> str:

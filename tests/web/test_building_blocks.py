@@ -103,3 +103,23 @@ def test_history_reads_changes_in_words_and_hides_what_the_page_says(
     assert "customer" not in labels
     assert labels["authority"][1] == "Decides (budget mandate)"  # the choice label, not "decides"
     assert context["history_shown"] == 5
+
+
+@pytest.mark.django_db
+def test_the_generic_confirmation_page_takes_the_shell_of_who_asks(
+    client, tenant_a, rm_a, customer_a, customer_record
+):
+    from tests.factories import ActionItemFactory
+
+    with tenant_context(tenant_a):
+        contact = ContactFactory(customer=customer_record, membership=customer_a, name="Cleo")
+        customer_record.business_manager = contact
+        customer_record.save()
+        item = ActionItemFactory(customer=customer_record, owner_contact=contact, title="Sign")
+    client.force_login(customer_a.user)
+    portal = client.get(f"/t/tenant-a/portal/action-items/{item.pk}/done/").content.decode()
+    assert "Business portal" in portal and "Main navigation" not in portal
+    assert "Mark “Sign” as done?" in portal
+    client.force_login(rm_a.user)
+    staff = client.get(f"/t/tenant-a/action-items/{item.pk}/done/").content.decode()
+    assert "Main navigation" in staff and "Business portal" not in staff
