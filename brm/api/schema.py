@@ -53,6 +53,11 @@ def domain_description(serializer_class) -> str:
     return doc
 
 
+# Non-empty: drf-spectacular documents an allowed blank as its own `oneOf` alternative.
+TEXT_PATTERN = r"^[^\x00]+$"
+NON_BLANK_TEXT_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
 class BrmAutoSchema(AutoSchema):
     """Documents the error answers every operation can give, with their one shape, and describes
     each schema by what its records are in the domain."""
@@ -76,6 +81,21 @@ class BrmAutoSchema(AutoSchema):
             if code not in responses:
                 responses[code] = self._get_response_for_code(ErrorSerializer, code)
         return responses
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and type(field) is serializers.CharField
+            and "pattern" not in schema
+        ):
+            # What DRF's CharField refuses and a bare `string` would allow: a NUL character, and
+            # (unless blank is allowed) a value that is only whitespace, which it trims to "".
+            if field.allow_blank or not field.trim_whitespace:
+                schema["pattern"] = TEXT_PATTERN
+            else:
+                schema["pattern"] = NON_BLANK_TEXT_PATTERN
+        return schema
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)

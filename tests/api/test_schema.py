@@ -138,3 +138,20 @@ def test_id_filters_document_the_range_they_accept(schema):
     }
     assert parameters["page"]["schema"]["minimum"] == 1
     assert parameters["page_size"]["schema"]["minimum"] == 1
+
+
+def test_request_text_fields_document_what_validation_refuses(schema, write_client_a, rm_a):
+    """A NUL character, and a required text that is only whitespace (DRF trims it to blank)."""
+    import re as regex
+
+    name = schema["components"]["schemas"]["CustomerRequest"]["properties"]["name"]
+    notes = schema["components"]["schemas"]["CustomerRequest"]["properties"]["notes"]
+    text, blank = notes["oneOf"]
+    assert not regex.search(name["pattern"], "   ")
+    assert not regex.search(text["pattern"], "a\x00b")
+    assert not regex.search(text["pattern"], "")  # else "" would match both alternatives
+    assert blank["maxLength"] == 0
+    body = {"name": "   ", "division": "x", "status": "active", "relationship_manager": rm_a.pk}
+    response = write_client_a.post("/api/v1/customers/", body, format="json")
+    assert response.status_code == 400
+    assert "name" in response.json()["error"]["fields"]

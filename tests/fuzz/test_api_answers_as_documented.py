@@ -52,17 +52,6 @@ SEED = int(os.environ.get("BRM_FUZZ_SEED", "20240611"))
 EXAMPLES = int(os.environ.get("BRM_FUZZ_EXAMPLES", "25"))
 
 
-class _WsgiApp:
-    """Django's WSGI app, keeping the test's connection (and its transaction) across requests,
-    as Django's test client does."""
-
-    def __init__(self):
-        self.app = get_wsgi_application()
-
-    def __call__(self, environ, start_response):
-        return self.app(environ, start_response)
-
-
 @pytest.fixture
 def office(tenant_a, rm_a, customer_record, customer_a, settings):
     settings.API_THROTTLE_RATE = "1000000/min"  # the fuzzer is one very busy client
@@ -118,7 +107,7 @@ def _load_schema():
     loaded = schemathesis.openapi.from_dict(
         json.loads(json.dumps(document, default=str)), config=config
     )
-    loaded.app = _WsgiApp()
+    loaded.app = get_wsgi_application()
     return loaded
 
 
