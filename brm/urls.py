@@ -16,8 +16,7 @@ urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
-    path("api/v1/", include("customers.api.urls")),
-    path("api/v1/", include("brm.api.urls")),  # last: its catch-all answers unknown paths
+    path("api/v1/", include("brm.api.urls")),  # with every area's api/urls.py
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

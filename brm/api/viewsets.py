@@ -10,7 +10,7 @@ from rest_framework import ISO_8601, mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from brm.tenancy.models import TenantOwnedModel
+from brm.tenancy.models import Membership, TenantOwnedModel
 
 
 class TenantGenericViewSet(viewsets.GenericViewSet):
@@ -286,3 +286,38 @@ class TenantModelViewSet(
     TenantGenericViewSet,
 ):
     pass
+
+
+class ServiceViewSet(TenantModelViewSet):
+    """Maps create / update / destroy onto the area's services (one rule, every caller).
+
+    `create_service(actor=..., **validated_data)`,
+    `update_service(actor=..., <update_kwarg>=instance, **validated_data)` and
+    `delete_service(actor=..., <update_kwarg>=instance)`; the actor is the signed-in person in the
+    browser, or the person who made the API key.
+    """
+
+    create_service = None
+    update_service = None
+    update_kwarg = ""
+    delete_service = None
+
+    def _actor(self):
+        if isinstance(self.request.auth, Membership):
+            return self.request.user  # a person in the browser
+        api_key = self.request.auth
+        return getattr(api_key, "created_by", None)
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).create_service(
+            actor=self._actor(), **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        kwargs = {self.update_kwarg: serializer.instance}
+        serializer.instance = type(self).update_service(
+            actor=self._actor(), **kwargs, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        type(self).delete_service(**{self.update_kwarg: instance}, actor=self._actor())

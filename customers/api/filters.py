@@ -2,9 +2,8 @@
 through the scoped managers at import time, outside any tenant."""
 
 import django_filters
-from django.db.models import Q
 
-from brm.api.filters import FilterSet
+from brm.api.filters import IdFilter, OrderingFilter, SearchFilterSet
 from customers.models import (
     ActionItem,
     BusinessExpectation,
@@ -15,23 +14,12 @@ from customers.models import (
 )
 
 
-class SearchFilterSet(FilterSet):
-    search_fields: tuple[str, ...] = ()
-    search = django_filters.CharFilter(method="filter_search", label="Search")
-
-    def filter_search(self, queryset, name, value):
-        q = Q()
-        for field in self.search_fields:
-            q |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(q)
-
-
 class CustomerFilterSet(SearchFilterSet):
     search_fields = ("name", "division")
     status = django_filters.ChoiceFilter(choices=Customer.Status.choices)
     division = django_filters.CharFilter()
-    relationship_manager = django_filters.NumberFilter(field_name="relationship_manager_id")
-    ordering = django_filters.OrderingFilter(
+    relationship_manager = IdFilter(field_name="relationship_manager_id")
+    ordering = OrderingFilter(
         fields=(
             ("name", "name"),
             ("division", "division"),
@@ -48,8 +36,8 @@ class CustomerFilterSet(SearchFilterSet):
 
 class PurchaserFilterSet(SearchFilterSet):
     search_fields = ("name",)
-    customer = django_filters.NumberFilter(field_name="customer_id")
-    ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("created_at", "created")))
+    customer = IdFilter(field_name="customer_id")
+    ordering = OrderingFilter(fields=(("name", "name"), ("created_at", "created")))
 
     class Meta:
         model = Purchaser
@@ -58,10 +46,10 @@ class PurchaserFilterSet(SearchFilterSet):
 
 class ContactFilterSet(SearchFilterSet):
     search_fields = ("name", "email", "title")
-    customer = django_filters.NumberFilter(field_name="customer_id")
-    purchaser = django_filters.NumberFilter(field_name="purchaser_id")
+    customer = IdFilter(field_name="customer_id")
+    purchaser = IdFilter(field_name="purchaser_id")
     email = django_filters.CharFilter(lookup_expr="iexact")
-    ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("email", "email")))
+    ordering = OrderingFilter(fields=(("name", "name"), ("email", "email")))
 
     class Meta:
         model = Contact
@@ -70,9 +58,9 @@ class ContactFilterSet(SearchFilterSet):
 
 class ExpectationFilterSet(SearchFilterSet):
     search_fields = ("title", "service")
-    customer = django_filters.NumberFilter(field_name="customer_id")
+    customer = IdFilter(field_name="customer_id")
     status = django_filters.ChoiceFilter(choices=BusinessExpectation.Status.choices)
-    ordering = django_filters.OrderingFilter(fields=(("title", "title"), ("status", "status")))
+    ordering = OrderingFilter(fields=(("title", "title"), ("status", "status")))
 
     class Meta:
         model = BusinessExpectation
@@ -81,12 +69,12 @@ class ExpectationFilterSet(SearchFilterSet):
 
 class RegisterItemFilterSet(SearchFilterSet):
     search_fields = ("title",)
-    customer = django_filters.NumberFilter(field_name="customer_id")
+    customer = IdFilter(field_name="customer_id")
     kind = django_filters.ChoiceFilter(choices=RegisterItem.Kind.choices)
     status = django_filters.ChoiceFilter(choices=RegisterItem.Status.choices)
-    owner = django_filters.NumberFilter(field_name="owner_id")
+    owner = IdFilter(field_name="owner_id")
     review_before = django_filters.DateFilter(field_name="review_date", lookup_expr="lte")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("title", "title"), ("review_date", "review_date"), ("status", "status"))
     )
 
@@ -97,17 +85,17 @@ class RegisterItemFilterSet(SearchFilterSet):
 
 class ActionItemFilterSet(SearchFilterSet):
     search_fields = ("title",)
-    customer = django_filters.NumberFilter(field_name="customer_id")
+    customer = IdFilter(field_name="customer_id")
     status = django_filters.ChoiceFilter(
         choices=[("open", "open or in progress"), *ActionItem.Status.choices],
         method="filter_status",
     )
-    owner = django_filters.NumberFilter(field_name="owner_member_id", label="Owner (member id)")
-    owner_contact = django_filters.NumberFilter(field_name="owner_contact_id")
+    owner = IdFilter(field_name="owner_member_id", label="Owner (member id)")
+    owner_contact = IdFilter(field_name="owner_contact_id")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
     source = django_filters.ChoiceFilter(choices=ActionItem.Source.choices)
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("due_date", "due_date"),
             ("title", "title"),

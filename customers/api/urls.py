@@ -1,4 +1,4 @@
-"""/api/v1/ endpoints of the customers area (mounted before the API core's catch-all)."""
+"""/api/v1/ endpoints of the customers area (brm.api.urls mounts every area's api/urls.py)."""
 
 from rest_framework.routers import SimpleRouter
 

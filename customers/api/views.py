@@ -2,10 +2,9 @@
 
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, When
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from brm.api.viewsets import TenantModelViewSet
-from brm.tenancy.models import Membership
+from brm.api.schema import crud_docs
+from brm.api.viewsets import ServiceViewSet
 from customers import services
 from customers.models import (
     ActionItem,
@@ -19,63 +18,7 @@ from customers.models import (
 from . import filters, serializers
 
 
-def _docs(noun: str, plural: str, filters_text: str):
-    a = "an" if noun[0] in "aeiou" else "a"
-    return extend_schema_view(
-        list=extend_schema(
-            summary=f"List {plural}",
-            description=f"{plural.capitalize()} of the office, paginated. {filters_text}",
-        ),
-        retrieve=extend_schema(
-            summary=f"One {noun}", description=f"{a.capitalize()} {noun}, by id."
-        ),
-        create=extend_schema(
-            summary=f"Create {a} {noun}", description=f"Creates {a} {noun}; the change is audited."
-        ),
-        update=extend_schema(
-            summary=f"Replace {a} {noun}",
-            description=f"Updates every field of {a} {noun}; the change is audited.",
-        ),
-        partial_update=extend_schema(
-            summary=f"Update {a} {noun}", description=f"Updates some fields of {a} {noun}; audited."
-        ),
-        destroy=extend_schema(
-            summary=f"Delete {a} {noun}",
-            description=f"Deletes {a} {noun}; the deletion is audited.",
-        ),
-    )
-
-
-class ServiceViewSet(TenantModelViewSet):
-    """Maps create / update / destroy onto the area's services (one rule, every caller)."""
-
-    create_service = None
-    update_service = None
-    update_kwarg = ""
-    delete_service = None
-
-    def _actor(self):
-        if isinstance(self.request.auth, Membership):
-            return self.request.user  # a person in the browser
-        api_key = self.request.auth
-        return getattr(api_key, "created_by", None)
-
-    def perform_create(self, serializer):
-        serializer.instance = type(self).create_service(
-            actor=self._actor(), **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        kwargs = {self.update_kwarg: serializer.instance}
-        serializer.instance = type(self).update_service(
-            actor=self._actor(), **kwargs, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        type(self).delete_service(**{self.update_kwarg: instance}, actor=self._actor())
-
-
-@_docs(
+@crud_docs(
     "customer",
     "customers",
     "Filter by `status`, `division`, `relationship_manager`; "
@@ -99,7 +42,7 @@ class CustomerViewSet(ServiceViewSet):
         )
 
 
-@_docs("purchaser", "purchasers", "Filter by `customer`; `search` in name.")
+@crud_docs("purchaser", "purchasers", "Filter by `customer`; `search` in name.")
 class PurchaserViewSet(ServiceViewSet):
     model = Purchaser
     serializer_class = serializers.PurchaserSerializer
@@ -113,7 +56,7 @@ class PurchaserViewSet(ServiceViewSet):
         return super().get_queryset().order_by("customer_id", "name", "pk")
 
 
-@_docs(
+@crud_docs(
     "contact",
     "contacts",
     "Filter by `customer`, `purchaser`, exact `email`; `search` in name, email and title.",
@@ -135,7 +78,7 @@ class ContactViewSet(ServiceViewSet):
         return {"has_portal_login": has_login}
 
 
-@_docs(
+@crud_docs(
     "business expectation",
     "business expectations",
     "Filter by `customer`, `status`. `agreed` is set only by the customer on the portal.",
@@ -153,7 +96,7 @@ class ExpectationViewSet(ServiceViewSet):
         return super().get_queryset().order_by("customer_id", "title", "pk")
 
 
-@_docs(
+@crud_docs(
     "register item",
     "register items (opportunities, risks, constraints)",
     "Filter by `customer`, `kind`, `status`, `owner`, `review_before`.",
@@ -171,7 +114,7 @@ class RegisterItemViewSet(ServiceViewSet):
         return super().get_queryset().order_by("customer_id", "kind", "title", "pk")
 
 
-@_docs(
+@crud_docs(
     "action item",
     "action items",
     "Filter by `customer`, `status` (`open` = open or in "
