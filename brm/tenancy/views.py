@@ -1,3 +1,4 @@
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -27,16 +28,21 @@ PAGE_SIZE = 25
 
 
 def roles_required(*roles):
-    """Narrow a tenant page to some roles; the middleware has already checked membership."""
+    """Narrow a tenant page to some roles; the middleware has already checked membership.
+
+    The roles are recorded on the view as `allowed_roles`, so that the tests can walk every page
+    and check each role against what the view itself says, not against a list kept by hand.
+    """
+    allowed = frozenset(Role(role) for role in roles)
 
     def decorator(view):
+        @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.membership is None or request.membership.role not in roles:
+            if request.membership is None or request.membership.role not in allowed:
                 raise PermissionDenied(_("Your role does not give access to this page."))
             return view(request, *args, **kwargs)
 
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
+        wrapped.allowed_roles = allowed
         return wrapped
 
     return decorator
