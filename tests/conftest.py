@@ -5,6 +5,12 @@ from django.core.cache import cache
 from brm.tenancy import services
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
+from tests.isolation import load_isolation_cases
+from tests.kit import make_member
+
+# Every area's isolation cases (tests/<area>/isolation_cases.py), before any test module reads the
+# registries at import time.
+load_isolation_cases()
 
 
 @pytest.fixture(scope="session")
@@ -39,13 +45,6 @@ def _clean_cache():
     if keys:
         client.delete(*keys)
     yield
-
-
-def make_member(tenant, role=Role.ADMIN, email=None, password="correct-horse-battery", name=""):
-    email = email or f"{role}-{tenant.slug}@example.test"
-    return services.member_add_with_password(
-        tenant=tenant, email=email, password=password, role=role, full_name=name or email
-    )
 
 
 @pytest.fixture
@@ -94,9 +93,9 @@ def customer_record(tenant_a, rm_a):
     """A customer of tenant A looked after by rm_a, with a business manager contact."""
     from tests.factories import ContactFactory, CustomerFactory
 
+    customer = CustomerFactory(relationship_manager=rm_a, name="Finance")
+    manager = ContactFactory(customer=customer, name="Bea Budget", email="bea@finance.example")
     with tenant_context(tenant_a):
-        customer = CustomerFactory(relationship_manager=rm_a, name="Finance")
-        manager = ContactFactory(customer=customer, name="Bea Budget", email="bea@finance.example")
         customer.business_manager = manager
         customer.save()
     return customer

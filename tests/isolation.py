@@ -2,8 +2,11 @@
 
 Every URL under /t/<slug>/ is found by walking the URLconf, so a new page is covered the moment it
 is routed. A page whose URL takes an object id must say how to make such an object in a given
-tenant (`register`); the harness fails for any routed page that has not. Portal pages are asked
-for by a customer-role member, whom each area may link to its records (`portal_user_linker`).
+tenant (`register`); the harness fails for any routed page that has not. Each area registers its
+cases beside its tests, in `tests/<area>/isolation_cases.py`; `load_isolation_cases()` imports
+every such module (tests/conftest.py calls it), so a new area's module is picked up by its name.
+Portal pages are asked for by a customer-role member, whom each area may link to its records
+(`portal_user_linker`).
 For each page it checks:
   * a member of tenant A asking, under A's prefix, for tenant B's object gets 404;
   * list pages (no object in the URL) show none of tenant B's rows;
@@ -12,8 +15,10 @@ For each page it checks:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.urls import URLPattern, URLResolver
 
@@ -31,8 +36,24 @@ MARKED_ROW_FACTORIES: list[Callable] = []
 PORTAL_USER_LINKERS: list[Callable] = []
 
 
+CASES_MODULE = "isolation_cases"
+TESTS_DIR = Path(__file__).resolve().parent
+
+
+def load_isolation_cases() -> list[str]:
+    """Import every tests/**/isolation_cases.py (once), filling the registries; their names."""
+    names = []
+    for path in sorted(TESTS_DIR.rglob(f"{CASES_MODULE}.py")):
+        parts = path.relative_to(TESTS_DIR.parent).with_suffix("").parts
+        names.append(".".join(parts))
+        importlib.import_module(names[-1])
+    return names
+
+
 def register(url_name: str):
     def decorator(func):
+        if url_name in OBJECT_FACTORIES and OBJECT_FACTORIES[url_name] is not func:
+            raise ValueError(f"{url_name} is registered twice ({OBJECT_FACTORIES[url_name]})")
         OBJECT_FACTORIES[url_name] = func
         return func
 

@@ -2,7 +2,7 @@
 
 Operations are read from the generated OpenAPI schema, so a new endpoint is covered the moment it
 is routed. An operation whose path takes a parameter must say how to make such an object in a
-given tenant (`register_api(path)` in tests/isolation_registry.py); the harness fails for any
+given tenant (`register_api(path)` in tests/<area>/isolation_cases.py); the harness fails for any
 that has not. A write whose serializer has a relation to a tenant-owned model needs a factory for
 that model (`register_related(label)`). With tenant A's (write) key it checks:
   * tenant B's object answers 404 on every operation that names an object;
@@ -143,7 +143,7 @@ def cross_tenant_reference_failures(client_a, tenant_a, tenant_b, operations, ur
         for field, label, many in writable_relations(op, params, urlconf):
             factory = RELATED_OBJECT_FACTORIES.get(label)
             if factory is None:
-                failures.append(f"{op} {field}: register_related({label!r}) in isolation_registry")
+                failures.append(f"{op} {field}: register_related({label!r}) in isolation_cases")
                 continue
             b_pk = factory(tenant_b)
             answers = {}

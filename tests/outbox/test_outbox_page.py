@@ -115,7 +115,7 @@ def test_the_detail_page_shows_the_message_id_and_body(admin_client, tenant_a):
 def test_the_isolation_marker_shows_in_its_own_tenant(client, tenant_b, admin_b):
     """Control for the isolation harness: the outbox marker row is visible where it belongs."""
     from tests.isolation import MARKED_ROW_FACTORIES, MARKER
-    from tests.isolation_registry import outbox_rows
+    from tests.outbox.isolation_cases import outbox_rows
 
     assert outbox_rows in MARKED_ROW_FACTORIES
     outbox_rows(tenant_b)

@@ -4,8 +4,6 @@ import pytest
 from django.urls import reverse
 
 from brm.tenancy.models import Role
-from tests import isolation_registry  # noqa: F401  (fills the registries)
-from tests.conftest import make_member
 from tests.isolation import (
     MARKED_ROW_FACTORIES,
     MARKER,
@@ -13,6 +11,7 @@ from tests.isolation import (
     PORTAL_USER_LINKERS,
     tenant_urls,
 )
+from tests.kit import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +36,7 @@ def _body(response) -> str:
 
 def test_every_tenant_page_with_an_object_is_registered():
     missing = [u.name for u in URLS if u.params and u.name not in OBJECT_FACTORIES]
-    assert missing == [], f"Register an object factory in tests/isolation_registry.py for {missing}"
+    assert missing == [], f"register(url name) in tests/<area>/isolation_cases.py for {missing}"
 
 
 @pytest.mark.parametrize("url", [u for u in URLS if u.params], ids=lambda u: u.name)
@@ -95,3 +94,22 @@ def test_marker_rows_do_show_in_their_own_tenant(client, tenant_b):
     client.force_login(admin.user)
     assert MARKER in client.get(f"/t/{tenant_b.slug}/members/").content.decode()
     assert MARKER in client.get(f"/t/{tenant_b.slug}/audit/").content.decode()
+
+
+def test_each_area_registers_its_cases_beside_its_tests():
+    """The harness finds the areas' modules by name: nothing to add to a central list."""
+    from tests.isolation import load_isolation_cases
+
+    assert {
+        "tests.tenancy.isolation_cases",
+        "tests.customers.isolation_cases",
+        "tests.outbox.isolation_cases",
+    } <= set(load_isolation_cases())
+
+
+def test_an_url_registered_twice_is_refused():
+    """Two areas claiming one URL name would silently test only the one imported last."""
+    from tests.isolation import register
+
+    with pytest.raises(ValueError, match="tenancy:member_edit is registered twice"):
+        register("tenancy:member_edit")(lambda tenant: {"pk": 1})

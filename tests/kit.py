@@ -1,0 +1,123 @@
+"""The shared test kit: what every area's tests need, written once.
+
+A new area's test module starts from here and from `tests.factories` (which enter the tenant
+themselves), and registers its isolation cases in `tests/<area>/isolation_cases.py`.
+
+* `make_member(tenant, role)`: a member with a password (the fixtures in tests/conftest.py use it).
+* `api_client(tenant, scope)`: a REST client with a fresh key of that office and scope.
+* `assert_page_queries(client, path, own=N)`: a page reads the shell's queries plus N of its own.
+* `assert_audited(tenant, action, ...)`: one audit record of that action, with who and what.
+* `in_tenant(tenant, fn)`: `fn()` inside `tenant_context(tenant)`, for a one-line read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from brm.api.services import api_key_create
+from brm.audit.models import AuditEvent
+from brm.tenancy import services
+from brm.tenancy.context import tenant_context
+from brm.tenancy.models import Role
+
+T = TypeVar("T")
+
+PASSWORD = "correct-horse-battery"
+
+# What every staff page reads before its own queries: the tenant, the session, the user, the
+# memberships (this office's and the switcher's: one statement, then their tenants), and the
+# savepoints and set_config calls of tenant_context and ATOMIC_REQUESTS.
+STAFF_SHELL_QUERIES = 11
+# A portal page reads the same shell, plus its scope: the member's contact with its customer and
+# the customer's relationship manager, in one query.
+PORTAL_SHELL_QUERIES = STAFF_SHELL_QUERIES + 1
+
+
+def make_member(tenant, role=Role.ADMIN, email=None, password=PASSWORD, name=""):
+    """An active member of `tenant` with `role`; the email defaults to one per role and office."""
+    email = email or f"{role}-{tenant.slug}@example.test"
+    return services.member_add_with_password(
+        tenant=tenant, email=email, password=password, role=role, full_name=name or email
+    )
+
+
+def in_tenant(tenant, fn: Callable[[], T]) -> T:
+    """`fn()` inside `tenant_context(tenant)`: `in_tenant(t, lambda: Customer.objects.count())`."""
+    with tenant_context(tenant):
+        return fn()
+
+
+# REST API ---------------------------------------------------------------------------------------
+
+
+def make_key(tenant, scope="write", name="integration"):
+    """(ApiKey, raw key) of `tenant` with `scope` ("read" or "write")."""
+    with tenant_context(tenant):
+        return api_key_create(name=name, scope=scope)
+
+
+def client_for_key(raw: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+def api_client(tenant, scope="write", name="integration") -> APIClient:
+    """A REST client presenting a new key of `tenant` with `scope`."""
+    return client_for_key(make_key(tenant, scope, name)[1])
+
+
+# Query counts -----------------------------------------------------------------------------------
+
+
+def page_queries(client, path: str) -> list[str]:
+    """The SQL of one GET of `path` (which must answer 200), after one warming GET.
+
+    Warm: an office's first staff page notes the office in the session (one write, once).
+    """
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200, f"GET {path} answered {response.status_code}"
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def assert_page_queries(client, path: str, *, own: int, shell: int = STAFF_SHELL_QUERIES) -> int:
+    """The page reads the shell's `shell` queries and `own` of its own; returns the total."""
+    queries = page_queries(client, path)
+    expected = shell + own
+    if len(queries) != expected:
+        listing = "\n".join(f"{i:3}. {sql}" for i, sql in enumerate(queries, 1))
+        raise AssertionError(
+            f"GET {path}: {len(queries)} queries, expected {expected} "
+            f"({shell} of the shell + {own} of the page's own):\n{listing}"
+        )
+    return expected
+
+
+# Audit ------------------------------------------------------------------------------------------
+
+
+def assert_audited(tenant, action: str, *, obj=None, actor=None, changes=None) -> AuditEvent:
+    """Exactly one audit record of `action` (for `obj`, when given) in `tenant`; returns it.
+
+    `actor` (a user) and `changes` (a dict, compared whole) are checked when given.
+    """
+    with tenant_context(tenant):
+        events = AuditEvent.objects.filter(action=action)
+        if obj is not None:
+            events = events.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        found = list(events.select_related("actor"))
+    what = f"{action!r}" + (f" for {obj._meta.label_lower} {obj.pk}" if obj is not None else "")
+    assert len(found) == 1, f"expected one audit record {what}, found {len(found)}"
+    event = found[0]
+    if actor is not None:
+        assert event.actor_id == actor.pk, f"{what} was recorded for {event.actor}, not {actor}"
+    if changes is not None:
+        assert event.changes == changes, f"{what} recorded {event.changes}, not {changes}"
+    return event
