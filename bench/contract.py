@@ -8,6 +8,7 @@ Each raises FloorMismatch saying what differs.
 import json
 import re
 
+from brm.audit.history import history_for
 from customers import selectors
 from customers.views import HISTORY_SHOWN, OPEN_ACTIONS_SHOWN
 
@@ -78,7 +79,7 @@ def check_customer_page(tenant_id: int, pk: int) -> None:
     expected = {
         **{k: [r.pk for r in v] for k, v in panels.items()},
         "open_actions": [a.pk for a in open_actions[:OPEN_ACTIONS_SHOWN]],
-        "history": [e.pk for e in selectors.history_for(records)[:HISTORY_SHOWN]],
+        "history": [e.pk for e in history_for(records)[:HISTORY_SHOWN]],
     }
     for panel, ids in expected.items():
         floor_ids = [row[0] for row in floor[panel]]
