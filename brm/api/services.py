@@ -66,7 +66,7 @@ def api_key_create(*, name: str, scope: str, created_by=None) -> tuple[ApiKey, s
 
 
 @transaction.atomic
-def api_key_revoke(*, api_key: ApiKey, actor) -> ApiKey:
+def api_key_revoke(*, api_key: ApiKey, actor, reason: str = "") -> ApiKey:
     """Stop a key from working, at once and for good."""
     claimed = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
@@ -74,8 +74,40 @@ def api_key_revoke(*, api_key: ApiKey, actor) -> ApiKey:
     if claimed != 1:
         raise ValidationError(_("This API key was already revoked."))
     api_key.refresh_from_db(fields=["revoked_at"])
-    audit_record(actor=actor, action="api_key.revoked", obj=api_key)
+    changes = {"reason": [None, reason]} if reason else None
+    audit_record(actor=actor, action="api_key.revoked", obj=api_key, changes=changes)
     return api_key
+
+
+def api_keys_of_member(membership) -> list[ApiKey]:
+    """The active keys this member made in the current tenant."""
+    return list(
+        ApiKey.objects.filter(created_by_id=membership.user_id, revoked_at__isnull=True).order_by(
+            "name", "pk"
+        )
+    )
+
+
+@transaction.atomic
+def api_keys_revoke_for_member(*, membership, actor, **_kwargs) -> list[ApiKey]:
+    """Revoke every active key a member made (receiver of `membership_deactivated`).
+
+    A key stands for an integration an office member set up; it must not keep working for
+    someone the office no longer trusts. Runs in the deactivation's transaction.
+    """
+    keys = list(
+        ApiKey.objects.select_for_update().filter(
+            created_by_id=membership.user_id, revoked_at__isnull=True
+        )
+    )
+    for key in keys:
+        api_key_revoke(api_key=key, actor=actor, reason="its creator was deactivated")
+    return keys
+
+
+def api_keys_deactivation_effects(*, membership, **_kwargs) -> tuple[str, list[str]]:
+    """What the deactivation page lists (receiver of `membership_deactivation_effects`)."""
+    return _("API keys that will be revoked"), [str(key) for key in api_keys_of_member(membership)]
 
 
 class ApiKeyInvalid(Exception):

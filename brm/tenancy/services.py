@@ -19,7 +19,7 @@ from brm.audit.services import apply_changes, audit_record, audited_save, audite
 
 from .context import tenant_context
 from .models import Invitation, Membership, Role, Tenant, hash_token
-from .signals import invitation_accepted
+from .signals import invitation_accepted, membership_deactivated
 
 INVITATION_LIFETIME = timedelta(days=7)
 User = get_user_model()
@@ -188,6 +188,7 @@ def membership_update(*, membership: Membership, actor, role: str, is_active: bo
     """Change a member's role or deactivate them; the office always keeps an active admin."""
     # Compare with the stored row, locked: the caller's instance may already carry new values.
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    deactivating = membership.is_active and not is_active
     losing_admin = (
         membership.role == Role.ADMIN
         and membership.is_active
@@ -209,6 +210,9 @@ def membership_update(*, membership: Membership, actor, role: str, is_active: bo
         validate=False,
         update_fields=["role", "is_active", "updated_at"],
     )
+    if deactivating:
+        # Same transaction: what the member made (API keys...) stops with them, or not at all.
+        membership_deactivated.send(sender=Membership, membership=membership, actor=actor)
     return membership
 
 

@@ -24,6 +24,7 @@ from .forms import (
 )
 from .models import Invitation, Membership, Role, Tenant
 from .selectors import invitation_list, membership_list, memberships_for_user
+from .signals import membership_deactivation_effects
 
 
 @login_required
@@ -103,8 +104,11 @@ def member_list(request):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
+    was_active = membership.is_active
     form = MembershipForm(request.POST or None, instance=membership)
     if request.method == "POST" and form.is_valid():
+        if was_active and not form.cleaned_data["is_active"] and "confirm" not in request.POST:
+            return _member_confirm_deactivate(request, membership, form.cleaned_data["role"])
         try:
             services.membership_update(
                 membership=membership,
@@ -118,6 +122,34 @@ def member_edit(request, pk):
             messages.success(request, _("%(member)s was updated.") % {"member": membership.user})
             return redirect("tenancy:member_list", tenant_slug=request.tenant.slug)
     return render(request, "tenancy/member_edit.html", {"form": form, "membership": membership})
+
+
+def _member_confirm_deactivate(request, membership, role: str):
+    """Before deactivating: what stops with the member (the API keys they made...)."""
+    effects = [
+        answer
+        for _receiver, answer in membership_deactivation_effects.send(
+            sender=Membership, membership=membership
+        )
+        if answer and answer[1]
+    ]
+    title = _("Deactivate %(member)s") % {"member": membership.user}
+    return render(
+        request,
+        "tenancy/member_confirm_deactivate.html",
+        {
+            "title": title,
+            "breadcrumbs": [
+                (_("Members"), tenant_url("tenancy:member_list", request)),
+                (title, ""),
+            ],
+            "membership": membership,
+            "role": role,
+            "effects": effects,
+            "danger": True,
+            "cancel_url": tenant_url("tenancy:member_list", request),
+        },
+    )
 
 
 @admin_required
