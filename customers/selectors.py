@@ -11,6 +11,7 @@ from django.utils import timezone
 from brm.tenancy.context import current_tenant_id
 from brm.tenancy.models import Membership, Role
 
+from .mandate import portal_role_for
 from .models import (
     ActionItem,
     ActionItemComment,
@@ -268,7 +269,11 @@ def portal_scope(membership: Membership) -> PortalScope | None:
     )
     if contact is None or not membership.is_portal:
         return None
-    return PortalScope(contact=contact, whole_customer=membership.role == Role.CUSTOMER)
+    # The contact's post now, not the role stored when the invitation was sent.
+    role = portal_role_for(contact)
+    if role is None:
+        return None
+    return PortalScope(contact=contact, whole_customer=role == Role.CUSTOMER)
 
 
 def portal_purchaser_list(scope: PortalScope) -> QuerySet[Purchaser]:

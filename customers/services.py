@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from brm.audit.services import apply_changes, audit_record, audited_save
 from brm.tenancy import services as tenancy_services
-from brm.tenancy.models import STAFF_ROLES, Membership, Role
+from brm.tenancy.models import STAFF_ROLES, Membership
 
+from .mandate import portal_role_for, speaks_for_customer
 from .models import (
     ActionItem,
     ActionItemComment,
@@ -85,11 +86,16 @@ def customer_create(*, actor, **data) -> Customer:
 def customer_update(*, customer: Customer, actor, **data) -> Customer:
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     previous_rm_id = customer.relationship_manager_id
+    previous_posts = {customer.business_manager_id, customer.counterpart_id}
     if "relationship_manager" in data:
         _check_rm(data["relationship_manager"])
     changes = _apply(customer, {k: v for k, v in data.items() if k in CUSTOMER_FIELDS})
     _check_customer_contacts(customer)
     _save(customer, actor=actor, action="customer.updated", changes=changes)
+    if changes.keys() & {"business_manager", "counterpart"}:
+        # The portal logins of whoever left or took the post follow it.
+        posts = previous_posts | {customer.business_manager_id, customer.counterpart_id}
+        portal_memberships_sync(contacts=Contact.objects.filter(pk__in=posts - {None}), actor=actor)
     if customer.relationship_manager_id != previous_rm_id:
         now = timezone.now()
         RelationshipManagerAssignment.objects.filter(
@@ -107,6 +113,8 @@ def customer_update(*, customer: Customer, actor, **data) -> Customer:
 @transaction.atomic
 def customer_delete(*, customer: Customer, actor) -> None:
     audit_record(actor=actor, action="customer.deleted", obj=customer)
+    for contact in _with_portal(Contact.objects.filter(customer=customer)):
+        _portal_access_end(contact, actor)
     customer.delete()
 
 
@@ -143,7 +151,10 @@ def purchaser_update(*, purchaser: Purchaser, actor, **data) -> Purchaser:
 @transaction.atomic
 def purchaser_delete(*, purchaser: Purchaser, actor) -> None:
     audit_record(actor=actor, action="purchaser.deleted", obj=purchaser)
+    members = list(Contact.objects.filter(purchaser=purchaser).values_list("pk", flat=True))
     purchaser.delete()
+    # Its contacts are no purchaser's any more: their logins follow.
+    portal_memberships_sync(contacts=Contact.objects.filter(pk__in=members), actor=actor)
 
 
 # Contacts ----------------------------------------------------------------------------------------
@@ -185,28 +196,72 @@ def contact_update(*, contact: Contact, actor, **data) -> Contact:
             tenancy_services.invitation_revoke(invitation=invitation, actor=actor)
         contact.portal_invitation = None
     _save(contact, actor=actor, action="contact.updated", changes=changes)
+    if "purchaser" in changes:
+        portal_memberships_sync(contacts=Contact.objects.filter(pk=contact.pk), actor=actor)
     return contact
 
 
 @transaction.atomic
 def contact_delete(*, contact: Contact, actor) -> None:
     audit_record(actor=actor, action="contact.deleted", obj=contact)
+    for record in _with_portal(Contact.objects.filter(pk=contact.pk)):
+        _portal_access_end(record, actor)
     contact.delete()
+
+
+def _with_portal(contacts):
+    return contacts.select_related("customer", "membership", "portal_invitation")
+
+
+def _portal_access_end(contact: Contact, actor) -> None:
+    """The contact no longer qualifies for the portal: its login and pending invitation end."""
+    membership = contact.membership
+    if membership is not None and membership.is_active and membership.is_portal:
+        tenancy_services.membership_update(
+            membership=membership, actor=actor, role=membership.role, is_active=False
+        )
+    invitation = contact.portal_invitation
+    if invitation is not None and invitation.is_pending:
+        tenancy_services.invitation_revoke(invitation=invitation, actor=actor)
+
+
+@transaction.atomic
+def portal_memberships_sync(*, contacts, actor) -> None:
+    """Give each contact's portal login the role its post gives now (speaks_for_customer).
+
+    Customer <-> purchaser as the post changes; no post at all: the login is deactivated. A
+    pending invitation made for another role is revoked (invite again for the right one). Each
+    change goes through the tenancy services, so it is audited.
+    """
+    for contact in _with_portal(contacts):
+        role = portal_role_for(contact)
+        if role is None:
+            _portal_access_end(contact, actor)
+            continue
+        membership = contact.membership
+        active = membership is not None and membership.is_active and membership.is_portal
+        if active and membership.role != role:
+            tenancy_services.membership_update(
+                membership=membership, actor=actor, role=role, is_active=True
+            )
+        invitation = contact.portal_invitation
+        if invitation is not None and invitation.is_pending and invitation.role != role:
+            tenancy_services.invitation_revoke(invitation=invitation, actor=actor)
+
+
+def _not_invitable_message() -> str:
+    return _(
+        "Only the customer's business manager or counterpart, or a purchaser's contact, "
+        "can be invited to the portal."
+    )
 
 
 def contact_portal_role(contact: Contact) -> str:
     """Business manager or counterpart: the customer role (mandate); a purchaser's contact: not."""
-    customer = contact.customer
-    if contact.pk in (customer.business_manager_id, customer.counterpart_id):
-        return Role.CUSTOMER
-    if contact.purchaser_id:
-        return Role.PURCHASER
-    raise ValidationError(
-        _(
-            "Only the customer's business manager or counterpart, or a purchaser's contact, "
-            "can be invited to the portal."
-        )
-    )
+    role = portal_role_for(contact)
+    if role is None:
+        raise ValidationError(_not_invitable_message())
+    return role
 
 
 @transaction.atomic
@@ -292,12 +347,14 @@ def expectation_update(*, expectation: BusinessExpectation, actor, **data) -> Bu
     return expectation
 
 
-def _holds_mandate(contact: Contact, expectation: BusinessExpectation) -> bool:
-    """The customer's business manager or named counterpart, today, speaks for the customer."""
-    customer = expectation.customer
-    return contact.customer_id == customer.pk and contact.pk in (
-        customer.business_manager_id,
-        customer.counterpart_id,
+def _holds_mandate(membership: Membership, expectation: BusinessExpectation) -> bool:
+    """The login's contact speaks for the expectation's customer, today (speaks_for_customer)."""
+    contact = getattr(membership, "contact", None)
+    return (
+        membership.is_portal
+        and contact is not None
+        and contact.customer_id == expectation.customer_id
+        and speaks_for_customer(contact)
     )
 
 
@@ -305,11 +362,9 @@ def _holds_mandate(contact: Contact, expectation: BusinessExpectation) -> bool:
 def expectation_agree(*, expectation: BusinessExpectation, membership: Membership):
     """The customer (who holds the mandate) agrees a proposed expectation; purchasers cannot."""
     expectation = BusinessExpectation.objects.select_for_update().get(pk=expectation.pk)
-    contact = getattr(membership, "contact", None)
-    if membership.role != Role.CUSTOMER or contact is None:
+    if not _holds_mandate(membership, expectation):
         raise PermissionDenied(_("Only the customer, who holds the mandate, can agree."))
-    if not _holds_mandate(contact, expectation):
-        raise PermissionDenied(_("Only the customer, who holds the mandate, can agree."))
+    contact = membership.contact
     if expectation.status != BusinessExpectation.Status.PROPOSED:
         raise ValidationError(_("Only a proposed expectation can be agreed."))
     expectation.status = BusinessExpectation.Status.AGREED
@@ -459,10 +514,6 @@ def expectation_can_agree(*, expectation: BusinessExpectation, membership: Membe
 
     The same conditions as expectation_agree, which stays the rule that is enforced.
     """
-    contact = getattr(membership, "contact", None)
-    return (
-        membership.role == Role.CUSTOMER
-        and contact is not None
-        and expectation.status == BusinessExpectation.Status.PROPOSED
-        and _holds_mandate(contact, expectation)
+    return expectation.status == BusinessExpectation.Status.PROPOSED and _holds_mandate(
+        membership, expectation
     )
