@@ -264,6 +264,17 @@ def contact_portal_role(contact: Contact) -> str:
     return role
 
 
+def contact_invite_refusal(*, contact: Contact, actor) -> str:
+    """Why `contact_invite` would refuse this contact now, or "" (the page says so up front)."""
+    if contact.membership_id and contact.membership.is_active:
+        return _("%(name)s already has a portal login.") % {"name": contact.name}
+    if not contact.email:
+        return _("The contact needs an email address first.")
+    if portal_role_for(contact) is None:
+        return _not_invitable_message()
+    return tenancy_services.invitation_refusal(email=contact.email, invited_by=actor)
+
+
 @transaction.atomic
 def contact_invite(*, contact: Contact, actor):
     """Invite a contact to the portal with the role their place in the business gives them."""

@@ -358,16 +358,7 @@ def contact_invite(request, pk):
     role = _portal_role(contact)
     portal_status = _portal_status(contact)
     title = _("Invite %(name)s to the portal") % {"name": contact.name}
-    refusal = ""
-    if portal_status == "linked":
-        refusal = _("%(name)s already has a portal login.") % {"name": contact.name}
-    elif not contact.email:
-        refusal = _("The contact needs an email address first.")
-    elif not role:
-        refusal = _(
-            "Only the customer's business manager or counterpart, or a purchaser's contact, can "
-            "be invited to the portal."
-        )
+    refusal = services.contact_invite_refusal(contact=contact, actor=request.user)
     return confirm_then(
         request,
         lambda: services.contact_invite(contact=contact, actor=request.user)[0],

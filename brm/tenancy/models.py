@@ -211,6 +211,9 @@ class Invitation(TenantOwnedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Made by an admin (or an operator's command): only such an invitation may bring back a
+    # membership an admin deactivated. Fixed when it is made, whatever happens to the inviter.
+    by_admin = models.BooleanField(default=False, editable=False)
 
     @badge_colours(pending="primary", accepted="success", revoked="secondary", expired="secondary")
     class Status(models.TextChoices):

@@ -48,26 +48,92 @@ def invitation_url(tenant: Tenant, raw_token: str) -> str:
     return f"{settings.BRM_BASE_URL}{path}"
 
 
+def is_admin_of_current_tenant(user) -> bool:
+    """An active admin of the current tenant; `None` stands for an operator's command."""
+    if user is None:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(user=user, role=Role.ADMIN, is_active=True).exists()
+
+
+def invitation_refusal(*, email: str, invited_by) -> str:
+    """Why `invited_by` may not invite `email` in the current tenant, or "" (to show up front).
+
+    An active member needs no invitation; a deactivated one comes back only through an admin.
+    """
+    email = User.objects.normalize_email(email).lower()
+    membership = Membership.objects.filter(user__email__iexact=email).first()
+    if membership is None:
+        return ""
+    if membership.is_active:
+        return _("%(email)s is already a member.") % {"email": email}
+    if not is_admin_of_current_tenant(invited_by):
+        return _("%(email)s was deactivated in this office; only an admin can bring them back.") % {
+            "email": email
+        }
+    return ""
+
+
+@transaction.atomic
 def invitation_create(
     *, tenant: Tenant, email: str, role: str, invited_by=None, send: bool = True
 ) -> tuple[Invitation, str]:
-    """Create an invitation and return it with its link (shown once; only a hash is kept)."""
+    """Create an invitation and return it with its link (shown once; only a hash is kept).
+
+    `invited_by=None` is an operator's command (create_tenant), which counts as an admin.
+    """
     email = User.objects.normalize_email(email).lower()
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
     with tenant_context(tenant):
-        if Membership.objects.filter(user__email__iexact=email, is_active=True).exists():
-            raise ValidationError({"email": _("%(email)s is already a member.") % {"email": email}})
-        # A newer invitation replaces any pending one for the same address.
-        Invitation.objects.pending().filter(email__iexact=email).update(revoked_at=timezone.now())
+        refusal = invitation_refusal(email=email, invited_by=invited_by)
+        if refusal:
+            raise ValidationError({"email": refusal})
+        by_admin = is_admin_of_current_tenant(invited_by)
+        # A newer invitation replaces any pending one for the same address: an admin's only by
+        # an admin, and each replacement is recorded (who replaced whose).
+        replaced = list(
+            Invitation.objects.select_for_update(of=("self",))
+            .pending()
+            .filter(email__iexact=email)
+            .select_related("invited_by")
+        )
+        if not by_admin and any(old.role == Role.ADMIN for old in replaced):
+            raise ValidationError(
+                {
+                    "email": _(
+                        "An admin invitation is pending for %(email)s: only an admin can "
+                        "replace it."
+                    )
+                    % {"email": email}
+                }
+            )
+        now = timezone.now()
         raw = secrets.token_urlsafe(32)
         invitation = Invitation.objects.create(
             email=email,
             role=role,
             token_hash=hash_token(raw),
             invited_by=invited_by,
-            expires_at=timezone.now() + INVITATION_LIFETIME,
+            by_admin=by_admin,
+            expires_at=now + INVITATION_LIFETIME,
         )
+        for old in replaced:
+            Invitation.objects.filter(pk=old.pk).update(revoked_at=now)
+            audit_record(
+                actor=invited_by,
+                action="invitation.replaced",
+                obj=old,
+                changes={
+                    "invited_by": [
+                        str(old.invited_by) if old.invited_by else None,
+                        str(invited_by) if invited_by else None,
+                    ],
+                    "role": [old.role, role],
+                    "replaced_by": [None, invitation.pk],
+                },
+            )
         audit_record(
             actor=invited_by,
             action="invitation.created",
@@ -125,6 +191,12 @@ def invitation_accept(
     Single use even under a race: the row is claimed with a conditional UPDATE.
     """
     invitation = invitation_get_pending(raw_token=raw_token)
+    existing = Membership.objects.filter(user__email__iexact=invitation.email).first()
+    if existing is not None and not existing.is_active and not invitation.by_admin:
+        # Only an admin brings back a membership an admin deactivated.
+        raise ValidationError(
+            _("Your membership of this office was deactivated; only an admin can bring it back.")
+        )
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(_("An account with this email exists: sign in to accept."))
