@@ -1,7 +1,10 @@
 """CSV import (upload, preview, confirm) and export of customers, purchasers and contacts.
 
-The uploaded text waits in the session between preview and confirmation; the confirm form posts
-only its digest, so what is saved is what was previewed, never anything the browser sends back.
+The uploaded text waits in the session between preview and confirmation, with its preview,
+computed once at the upload (reloading the preview page does not run the import again); the
+confirm form posts only its digest, so what is saved is what was previewed, never anything the
+browser sends back. The upload is kept in memory and refused past its cap as it streams in, so an
+oversized file is never written to disk (brm.web.uploads).
 """
 
 import hashlib
@@ -14,10 +17,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from brm.tenancy.models import STAFF_ROLES
 from brm.web.access import roles_required, write_required
+from brm.web.uploads import capped_uploads, upload_refused
 
 from . import imports
 
@@ -29,9 +34,15 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
+    def __init__(self, *args, refused: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused = refused  # the upload handler dropped the file: it was over the cap
+        if refused:
+            self.fields["file"].required = False
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_BYTES:
+        if self.refused or upload.size > imports.MAX_BYTES:
             raise ValidationError(_("The file is larger than 1 MB: split it into several files."))
         return imports.decode(upload.read())
 
@@ -46,14 +57,27 @@ def _digest(text: str) -> str:
 
 @write_required
 @require_http_methods(["GET", "POST"])
+@csrf_exempt  # only so that the upload handler is set before the body is read: see _upload
 def import_upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    capped_uploads(request, max_bytes=imports.MAX_BYTES)
+    return _upload(request)
+
+
+@csrf_protect
+def _upload(request):
+    if request.method == "POST":
+        files = request.FILES  # reads the body, through the capped handler
+        form = UploadForm(request.POST, files, refused=upload_refused(request))
+    else:
+        form = UploadForm()
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["file"]
+        result = imports.customers_import(text=text, membership=request.membership, commit=False)
         request.session[_session_key(request)] = {
             "text": text,
             "digest": _digest(text),
             "name": request.FILES["file"].name[:200],
+            "preview": result.to_data(),
         }
         return redirect("customers:import_preview", tenant_slug=request.tenant.slug)
     return render(
@@ -64,9 +88,10 @@ def import_upload(request):
 @write_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request):
-    """GET: what the file would do, with row-level errors. POST: save it, all or nothing."""
+    """GET: what the file would do, with row-level errors, as computed at the upload.
+    POST: save it, all or nothing."""
     pending = request.session.get(_session_key(request))
-    if pending is None:
+    if pending is None or "preview" not in pending:  # none, or one kept before previews were
         return render(request, "customers/import_preview.html", {"pending": None})
     if request.method == "POST":
         if "discard" in request.POST:
@@ -84,10 +109,11 @@ def import_preview(request):
             messages.success(request, _summary(result))
             return redirect("customers:customer_list", tenant_slug=request.tenant.slug)
         messages.error(request, _("Nothing was saved: the file has errors now. Fix them first."))
+        # What the file would do now is the preview from here on.
+        pending["preview"] = result.to_data()
+        request.session[_session_key(request)] = pending
     else:
-        result = imports.customers_import(
-            text=pending["text"], membership=request.membership, commit=False
-        )
+        result = imports.ImportResult.from_data(pending["preview"])
     return render(
         request,
         "customers/import_preview.html",

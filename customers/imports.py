@@ -20,7 +20,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -224,6 +224,22 @@ class ImportResult:
     @property
     def unchanged(self) -> int:
         return sum(1 for r in self.rows if r.action == "unchanged")
+
+    def to_data(self) -> dict:
+        """A JSON-friendly form, to keep a preview with its pending file (the session)."""
+        return {
+            "rows": [asdict(r) for r in self.rows],
+            "errors": [asdict(e) for e in self.errors],
+            "saved": self.saved,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> ImportResult:
+        return cls(
+            rows=[PlannedRow(**r) for r in data["rows"]],
+            errors=[RowError(**e) for e in data["errors"]],
+            saved=data["saved"],
+        )
 
 
 # Pure functions ----------------------------------------------------------------------------------
