@@ -10,7 +10,7 @@ from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Invitation, Membership, Role
 from customers import selectors, services
 from customers.mandate import speaks_for_customer
-from customers.models import BusinessExpectation, Contact
+from customers.models import BusinessExpectation
 from tests.factories import ContactFactory, ExpectationFactory, PurchaserFactory
 from tests.kit import assert_audited, make_member
 
