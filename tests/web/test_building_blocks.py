@@ -8,8 +8,8 @@ from brm.audit.history import history_context
 from brm.audit.models import AuditEvent
 from brm.audit.services import audited_update, changed_fields
 from brm.tenancy.context import tenant_context
-from brm.tenancy.models import WRITE_ROLES, Role
-from brm.web.access import admin_required, roles_required, write_required
+from brm.tenancy.models import STAFF_ROLES, WRITE_ROLES, Role
+from brm.web.access import admin_required, roles_required, staff_required, write_required
 from brm.web.badges import badge_colours
 from customers import views as customer_views
 from customers.models import BusinessExpectation, Customer
@@ -22,10 +22,39 @@ def test_roles_required_keeps_the_view_and_records_its_roles():
 
     wrapped = roles_required(Role.ADMIN, Role.ANALYST)(my_view)
     assert wrapped.__name__ == "my_view" and wrapped.__doc__ == "Docs."
-    assert wrapped.allowed_roles == {Role.ADMIN, Role.ANALYST}
+    assert wrapped.allowed_roles == frozenset({Role.ADMIN, Role.ANALYST})
     assert admin_required(my_view).allowed_roles == {Role.ADMIN}
     assert write_required(my_view).allowed_roles == WRITE_ROLES
+    assert staff_required(my_view).allowed_roles == STAFF_ROLES
     assert customer_views.customer_create.allowed_roles == WRITE_ROLES
+    assert customer_views.customer_list.allowed_roles == STAFF_ROLES
+
+
+def test_roles_required_records_role_members_and_refuses_an_unknown_role():
+    """The URL walk (tests/test_read_only_roles.py) compares `Role` members with what it finds."""
+
+    def my_view(request):
+        pass
+
+    (recorded,) = roles_required("analyst")(my_view).allowed_roles
+    assert type(recorded) is Role and recorded is Role.ANALYST
+    with pytest.raises(ValueError, match="'analysts' is not a valid Role"):
+        roles_required("analysts")
+
+
+def test_roles_required_refuses_other_roles_before_the_view_runs(rf, tenant_a):
+    from django.core.exceptions import PermissionDenied
+
+    from tests.kit import make_member
+
+    calls = []
+    view = roles_required(Role.ADMIN)(lambda request: calls.append(request) or "shown")
+    request = rf.get("/")
+    request.membership = make_member(tenant_a, Role.ANALYST)
+    with pytest.raises(PermissionDenied):
+        view(request)
+    request.membership = make_member(tenant_a, Role.ADMIN)
+    assert view(request) == "shown" and len(calls) == 1
 
 
 def test_badge_colours_must_cover_every_choice():
