@@ -5,7 +5,10 @@ themselves), and registers its isolation cases in `tests/<area>/isolation_cases.
 
 * `make_member(tenant, role)`: a member with a password (the fixtures in tests/conftest.py use it).
 * `api_client(tenant, scope)`: a REST client with a fresh key of that office and scope.
-* `assert_page_queries(client, path, own=N)`: a page reads the shell's queries plus N of its own.
+* `assert_page_queries(client, path, own=N)`: a page reads the shell's queries plus N of its own
+  (`shell=PORTAL_SHELL_QUERIES` for a portal page); `assert_api_queries(api, path, own=N)` the
+  same for a REST request. The shells are defined here once: a change to the middleware changes
+  one number, and every page's own count stays what it was.
 * `assert_audited(tenant, action, ...)`: one audit record of that action, with who and what.
 * `in_tenant(tenant, fn)`: `fn()` inside `tenant_context(tenant)`, for a one-line read.
 """
@@ -36,6 +39,9 @@ STAFF_SHELL_QUERIES = 11
 # A portal page reads the same shell, plus its scope: the member's contact with its customer and
 # the customer's relationship manager, in one query.
 PORTAL_SHELL_QUERIES = STAFF_SHELL_QUERIES + 1
+# What every REST request reads besides its own: the key lookup (one statement, with the key's
+# office), then the savepoint, set_config, release and reset of the request's transaction.
+API_SHELL_QUERIES = 5
 
 
 def make_member(tenant, role=Role.ADMIN, email=None, password=PASSWORD, name=""):
@@ -78,7 +84,8 @@ def api_client(tenant, scope="write", name="integration") -> APIClient:
 def page_queries(client, path: str) -> list[str]:
     """The SQL of one GET of `path` (which must answer 200), after one warming GET.
 
-    Warm: an office's first staff page notes the office in the session (one write, once).
+    Warm: an office's first staff page notes the office in the session, and a key's first request
+    in a while its last use (one write, once).
     """
     client.get(path)
     with CaptureQueriesContext(connection) as ctx:
@@ -98,6 +105,11 @@ def assert_page_queries(client, path: str, *, own: int, shell: int = STAFF_SHELL
             f"({shell} of the shell + {own} of the page's own):\n{listing}"
         )
     return expected
+
+
+def assert_api_queries(client, path: str, *, own: int) -> int:
+    """The REST request reads the API shell's queries and `own` of its own; returns the total."""
+    return assert_page_queries(client, path, own=own, shell=API_SHELL_QUERIES)
 
 
 # Audit ------------------------------------------------------------------------------------------
