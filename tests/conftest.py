@@ -83,12 +83,6 @@ def admin_b(tenant_b):
 
 
 @pytest.fixture
-def in_tenant():
-    """`with in_tenant(t):` for test code that reads or writes tenant-owned rows directly."""
-    return tenant_context
-
-
-@pytest.fixture
 def customer_record(tenant_a, rm_a):
     """A customer of tenant A looked after by rm_a, with a business manager contact."""
     from tests.factories import ContactFactory, CustomerFactory

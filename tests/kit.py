@@ -10,7 +10,9 @@ themselves), and registers its isolation cases in `tests/<area>/isolation_cases.
   same for a REST request. The shells are defined here once: a change to the middleware changes
   one number, and every page's own count stays what it was.
 * `assert_audited(tenant, action, ...)`: one audit record of that action, with who and what.
-* `in_tenant(tenant, fn)`: `fn()` inside `tenant_context(tenant)`, for a one-line read.
+* `in_tenant(tenant, fn)`: `fn()` inside `tenant_context(tenant)`, for a one-line read or save
+  (`with in_tenant(tenant):` for a few lines: a service call, as a request or a task makes it);
+  `refreshed(obj)`: `obj` re-read from the database in its own tenant.
 """
 
 from __future__ import annotations
@@ -52,10 +54,21 @@ def make_member(tenant, role=Role.ADMIN, email=None, password=PASSWORD, name="")
     )
 
 
-def in_tenant(tenant, fn: Callable[[], T]) -> T:
-    """`fn()` inside `tenant_context(tenant)`: `in_tenant(t, lambda: Customer.objects.count())`."""
+def in_tenant(tenant, fn: Callable[[], T] | None = None):
+    """`fn()` inside `tenant_context(tenant)`: `in_tenant(t, lambda: Customer.objects.count())`.
+
+    Without `fn`, the context itself, for a few lines: `with in_tenant(t): ...`.
+    """
+    if fn is None:
+        return tenant_context(tenant)
     with tenant_context(tenant):
         return fn()
+
+
+def refreshed(obj):
+    """`obj` after `refresh_from_db()` in its own tenant (`obj.tenant_id`); returns it."""
+    in_tenant(obj.tenant_id, obj.refresh_from_db)
+    return obj
 
 
 # REST API ---------------------------------------------------------------------------------------

@@ -9,11 +9,12 @@ from brm.audit.models import AuditEvent
 from brm.tenancy.models import Role
 from tests.api.conftest import client_for
 from tests.conftest import make_member
+from tests.kit import in_tenant
 
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_creates_a_key_sees_it_once_and_revokes_it(client, tenant_a, admin_a, in_tenant):
+def test_admin_creates_a_key_sees_it_once_and_revokes_it(client, tenant_a, admin_a):
     client.force_login(admin_a.user)
     base = f"/t/{tenant_a.slug}/api-keys/"
     assert client.get(base + "new/").status_code == 200
@@ -50,7 +51,7 @@ def test_admin_creates_a_key_sees_it_once_and_revokes_it(client, tenant_a, admin
     ]
 
 
-def test_form_errors_are_shown_and_nothing_is_made(client, tenant_a, admin_a, in_tenant):
+def test_form_errors_are_shown_and_nothing_is_made(client, tenant_a, admin_a):
     client.force_login(admin_a.user)
     response = client.post(f"/t/{tenant_a.slug}/api-keys/new/", {"name": "", "scope": "root"})
     assert response.status_code == 200
@@ -62,10 +63,8 @@ def test_form_errors_are_shown_and_nothing_is_made(client, tenant_a, admin_a, in
 def test_revoking_twice_says_so(client, tenant_a, admin_a):
     client.force_login(admin_a.user)
     client.post(f"/t/{tenant_a.slug}/api-keys/new/", {"name": "k", "scope": "read"})
-    from brm.tenancy.context import tenant_context
 
-    with tenant_context(tenant_a):
-        key = ApiKey.objects.get()
+    key = in_tenant(tenant_a, lambda: ApiKey.objects.get())
     path = f"/t/{tenant_a.slug}/api-keys/{key.pk}/revoke/"
     client.post(path)
     response = client.post(path, follow=True)

@@ -10,35 +10,36 @@ from rest_framework.test import APIClient
 from brm.api.models import ApiKey
 from brm.tenancy.context import current_tenant_id_or_none
 from tests.api.conftest import client_for, make_key
+from tests.kit import in_tenant
 
 pytestmark = pytest.mark.django_db
 
 
-def _last_used(tenant, in_tenant):
+def _last_used(tenant):
     with in_tenant(tenant):
         return ApiKey.objects.get().last_used_at
 
 
-def test_last_use_is_recorded_at_most_once_a_minute(tenant_a, in_tenant):
+def test_last_use_is_recorded_at_most_once_a_minute(tenant_a):
     _key, raw = make_key(tenant_a)
-    assert _last_used(tenant_a, in_tenant) is None
+    assert _last_used(tenant_a) is None
     client = client_for(raw)
     client.get("/api/v1/tenant/")
-    first = _last_used(tenant_a, in_tenant)
+    first = _last_used(tenant_a)
     assert first is not None
     client.get("/api/v1/tenant/")
-    assert _last_used(tenant_a, in_tenant) == first
+    assert _last_used(tenant_a) == first
 
     with in_tenant(tenant_a):
         ApiKey.objects.update(last_used_at=timezone.now() - timedelta(minutes=2))
     client.get("/api/v1/tenant/")
-    assert _last_used(tenant_a, in_tenant) > first
+    assert _last_used(tenant_a) > first
 
 
-def test_failed_key_records_no_use(tenant_a, in_tenant):
+def test_failed_key_records_no_use(tenant_a):
     _key, raw = make_key(tenant_a)
     client_for(raw + "x").get("/api/v1/tenant/")
-    assert _last_used(tenant_a, in_tenant) is None
+    assert _last_used(tenant_a) is None
 
 
 def test_request_runs_inside_the_key_tenant(tenant_a, monkeypatch):

@@ -22,10 +22,8 @@ def _browser(member, tenant, *, csrf=False):
 
 
 def test_staff_session_reads_the_office_of_its_last_page(tenant_a, tenant_b, rm_a, admin_b):
-    with tenant_context(tenant_a):
-        mine = CustomerFactory(relationship_manager=rm_a, name="Finance")
-    with tenant_context(tenant_b):
-        theirs = CustomerFactory(relationship_manager=admin_b, name="Theirs")
+    mine = CustomerFactory(relationship_manager=rm_a, name="Finance")
+    theirs = CustomerFactory(relationship_manager=admin_b, name="Theirs")
     client = _browser(rm_a, tenant_a)
     body = client.get("/api/v1/customers/").json()
     assert [c["id"] for c in body["results"]] == [mine.pk]

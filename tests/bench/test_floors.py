@@ -88,8 +88,7 @@ def test_api_floor_needs_a_valid_key(tenant_a, office):
 
 def test_api_floor_shows_the_keys_office_only(tenant_a, tenant_b, office):
     rm_b = make_member(tenant_b, Role.RELATIONSHIP_MANAGER)
-    with tenant_context(tenant_b):
-        CustomerFactory(name="Only in B", relationship_manager=rm_b)
+    CustomerFactory(name="Only in B", relationship_manager=rm_b)
     body = _get(client_for(make_key(tenant_b, "read")[1]), "/api/floor/customers/").json()
     assert [c["name"] for c in body["results"]] == ["Only in B"]
     assert body["count"] == 1

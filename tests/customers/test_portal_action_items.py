@@ -9,6 +9,7 @@ from brm.tenancy.models import Membership, Role
 from customers.models import ActionItem, ActionItemComment
 from tests.conftest import make_member
 from tests.factories import ActionItemFactory, ContactFactory, PurchaserFactory
+from tests.kit import in_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +54,7 @@ def test_owner_comments_on_their_action_item(client, tenant_a, bea, items):
         follow=True,
     )
     assert "Figures are on their way." in response.content.decode()
-    with tenant_context(tenant_a):
-        comment = ActionItemComment.objects.get()
+    comment = in_tenant(tenant_a, lambda: ActionItemComment.objects.get())
     assert comment.action_item_id == items["mine"].pk
     assert comment.author == bea.user
 
@@ -64,8 +64,7 @@ def test_an_empty_comment_is_a_form_error(client, tenant_a, bea, items):
     response = client.post(_url(tenant_a, "portal_action_item", items["mine"]), {"body": "  "})
     assert response.status_code == 200
     assert "is-invalid" in response.content.decode()
-    with tenant_context(tenant_a):
-        assert not ActionItemComment.objects.exists()
+    assert in_tenant(tenant_a, lambda: not ActionItemComment.objects.exists())
 
 
 def test_owner_marks_their_action_item_done(client, tenant_a, bea, items):

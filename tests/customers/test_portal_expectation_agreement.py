@@ -9,6 +9,7 @@ from brm.tenancy.models import Membership, Role
 from customers.models import BusinessExpectation
 from tests.conftest import make_member
 from tests.factories import ContactFactory, ExpectationFactory, PurchaserFactory
+from tests.kit import in_tenant, refreshed
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +24,15 @@ def _portal_member(tenant, contact, role):
 
 @pytest.fixture
 def expectation(tenant_a, customer_record):
-    with tenant_context(tenant_a):
-        return ExpectationFactory(
+    return in_tenant(
+        tenant_a,
+        lambda: ExpectationFactory(
             customer=customer_record,
             title="Payroll runs on time",
             acceptance_criteria="Salaries paid by the 25th",
             metrics="99.5% of runs on time",
-        )
+        ),
+    )
 
 
 def _agree_url(tenant, expectation):
@@ -68,16 +71,16 @@ def test_an_agreed_expectation_is_not_agreed_twice(client, tenant_a, customer_re
     client.post(_agree_url(tenant_a, expectation))
     response = client.post(_agree_url(tenant_a, expectation), follow=True)
     assert "Only a proposed expectation can be agreed." in response.content.decode()
-    with tenant_context(tenant_a):
-        assert AuditEvent.objects.filter(action="expectation.agreed").count() == 1
+    assert in_tenant(
+        tenant_a, lambda: AuditEvent.objects.filter(action="expectation.agreed").count() == 1
+    )
 
 
 def test_purchaser_reads_the_expectation_but_gets_403_when_agreeing(
     client, tenant_a, customer_record, expectation
 ):
-    with tenant_context(tenant_a):
-        unit = PurchaserFactory(customer=customer_record, name="Payroll")
-        pat = ContactFactory(customer=customer_record, purchaser=unit, name="Pat Payroll")
+    unit = PurchaserFactory(customer=customer_record, name="Payroll")
+    pat = ContactFactory(customer=customer_record, purchaser=unit, name="Pat Payroll")
     member = _portal_member(tenant_a, pat, Role.PURCHASER)
     client.force_login(member.user)
 
@@ -92,6 +95,5 @@ def test_purchaser_reads_the_expectation_but_gets_403_when_agreeing(
     assert "I agree" not in client.get(_agree_url(tenant_a, expectation)).content.decode()
 
     assert client.post(_agree_url(tenant_a, expectation)).status_code == 403
-    with tenant_context(tenant_a):
-        expectation.refresh_from_db()
+    refreshed(expectation)
     assert expectation.status == BusinessExpectation.Status.PROPOSED

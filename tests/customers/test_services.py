@@ -12,6 +12,7 @@ from customers import selectors, services
 from customers.models import BusinessExpectation, Customer, RelationshipManagerAssignment
 from tests.conftest import make_member
 from tests.factories import ContactFactory, CustomerFactory, ExpectationFactory, PurchaserFactory
+from tests.kit import in_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -131,9 +132,8 @@ def test_customer_agrees_a_proposed_expectation(tenant_a, customer_record):
 
 
 def test_purchaser_cannot_agree_an_expectation(tenant_a, customer_record):
-    with tenant_context(tenant_a):
-        purchaser = PurchaserFactory(customer=customer_record)
-        contact = ContactFactory(customer=customer_record, purchaser=purchaser)
+    purchaser = PurchaserFactory(customer=customer_record)
+    contact = ContactFactory(customer=customer_record, purchaser=purchaser)
     member = _portal_member(tenant_a, contact, Role.PURCHASER)
     with tenant_context(tenant_a):
         expectation = ExpectationFactory(customer=customer_record)
@@ -142,9 +142,8 @@ def test_purchaser_cannot_agree_an_expectation(tenant_a, customer_record):
 
 
 def test_customer_of_another_business_unit_cannot_agree(tenant_a, rm_a, customer_record):
-    with tenant_context(tenant_a):
-        other = CustomerFactory(relationship_manager=rm_a)
-        other_manager = ContactFactory(customer=other)
+    other = CustomerFactory(relationship_manager=rm_a)
+    other_manager = ContactFactory(customer=other)
     member = _portal_member(tenant_a, other_manager, Role.CUSTOMER)
     with tenant_context(tenant_a):
         expectation = ExpectationFactory(customer=customer_record)
@@ -279,8 +278,9 @@ def test_coverage_counts_and_percentages(tenant_a, admin_a, rm_a):
 def test_audit_events_stay_in_their_tenant(tenant_a, tenant_b, admin_a, rm_a):
     with tenant_context(tenant_a):
         services.customer_create(actor=admin_a.user, name="HR", relationship_manager=rm_a)
-    with tenant_context(tenant_b):
-        assert not AuditEvent.objects.filter(object_type="customers.customer").exists()
+    assert in_tenant(
+        tenant_b, lambda: not AuditEvent.objects.filter(object_type="customers.customer").exists()
+    )
 
 
 def test_divisions_are_the_offices_distinct_non_empty_divisions_in_order(tenant_a, tenant_b, rm_a):

@@ -13,6 +13,7 @@ from brm.tenancy.models import Role
 from customers.models import ActionItem, ActionItemComment
 from tests.conftest import make_member
 from tests.factories import ActionItemFactory, CustomerFactory
+from tests.kit import in_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -124,9 +125,8 @@ def test_tabs_keep_the_other_filters(client, tenant_a, rm_a, items, customer_rec
 
 
 def test_list_is_paginated(client, tenant_a, rm_a, customer_record):
-    with tenant_context(tenant_a):
-        for i in range(27):
-            ActionItemFactory(customer=customer_record, owner_member=rm_a, title=f"Item {i:02d}")
+    for i in range(27):
+        ActionItemFactory(customer=customer_record, owner_member=rm_a, title=f"Item {i:02d}")
     client.force_login(rm_a.user)
     assert len(titles(client, tenant_a, "?sort=title")) == 25
     assert titles(client, tenant_a, "?sort=title&page=2") == ["Item 25", "Item 26"]
@@ -160,8 +160,7 @@ def test_comment_is_added_through_the_service(client, tenant_a, rm_a, items):
     response = client.post(path, {"body": "Sent to Bea today."})
     assert response.status_code == 302
     assert response.url == f"{path}#comments"
-    with tenant_context(tenant_a):
-        comment = ActionItemComment.objects.get()
+    comment = in_tenant(tenant_a, lambda: ActionItemComment.objects.get())
     assert (comment.body, comment.author, comment.action_item_id) == (
         "Sent to Bea today.",
         rm_a.user,
@@ -175,8 +174,7 @@ def test_blank_comment_is_refused_on_the_form(client, tenant_a, rm_a, items):
     response = client.post(f"/t/{tenant_a.slug}/action-items/{items['late'].pk}/", {"body": "  "})
     assert response.status_code == 200
     assert "body" in response.context["form"].errors
-    with tenant_context(tenant_a):
-        assert not ActionItemComment.objects.exists()
+    assert in_tenant(tenant_a, lambda: not ActionItemComment.objects.exists())
 
 
 def test_mark_done_closes_the_item_and_records_it(client, tenant_a, rm_a, items):

@@ -88,9 +88,8 @@ def test_lists_what_is_missing(client, tenant_a, admin_a, office):
 
 
 def test_long_lists_are_capped_with_the_total(client, tenant_a, admin_a, rm_a):
-    with tenant_context(tenant_a):
-        for i in range(30):
-            CustomerFactory(name=f"Unit {i:02d}", relationship_manager=rm_a)
+    for i in range(30):
+        CustomerFactory(name=f"Unit {i:02d}", relationship_manager=rm_a)
     client.force_login(admin_a.user)
     body = client.get(f"/t/{tenant_a.slug}/coverage/").content.decode()
     assert "The first 25 of 30, by name." in body

@@ -29,7 +29,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from brm.tenancy.context import tenant_context
 from tests.api.conftest import make_key
 from tests.factories import (
     ActionItemFactory,
@@ -55,12 +54,11 @@ EXAMPLES = int(os.environ.get("BRM_FUZZ_EXAMPLES", "25"))
 @pytest.fixture
 def office(tenant_a, rm_a, customer_record, customer_a, settings):
     settings.API_THROTTLE_RATE = "1000000/min"  # the fuzzer is one very busy client
-    with tenant_context(tenant_a):
-        purchaser = PurchaserFactory(customer=customer_record)
-        ContactFactory(customer=customer_record, purchaser=purchaser)
-        ExpectationFactory(customer=customer_record)
-        RegisterItemFactory(customer=customer_record)
-        ActionItemFactory(customer=customer_record)
+    purchaser = PurchaserFactory(customer=customer_record)
+    ContactFactory(customer=customer_record, purchaser=purchaser)
+    ExpectationFactory(customer=customer_record)
+    RegisterItemFactory(customer=customer_record)
+    ActionItemFactory(customer=customer_record)
     return tenant_a
 
 

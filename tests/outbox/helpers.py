@@ -11,6 +11,7 @@ from django.db.models import Count
 from brm.outbox import services
 from brm.outbox.models import OutboxMessage
 from brm.tenancy.context import tenant_context
+from tests.kit import in_tenant
 
 
 def enqueue_many(tenant, n: int, *, prefix: str = "msg", send_at=None) -> list[str]:
@@ -35,8 +36,9 @@ def status_counts(tenant) -> dict[str, int]:
 
 
 def message_ids(tenant) -> set[str]:
-    with tenant_context(tenant):
-        return set(OutboxMessage.objects.values_list("message_id", flat=True))
+    return in_tenant(
+        tenant, lambda: set(OutboxMessage.objects.values_list("message_id", flat=True))
+    )
 
 
 def run_until(

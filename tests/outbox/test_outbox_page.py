@@ -8,7 +8,7 @@ from brm.audit.models import AuditEvent
 from brm.outbox.models import OutboxMessage
 from brm.outbox.services import outbox_enqueue
 from brm.tenancy.context import tenant_context
-from tests.kit import assert_page_queries
+from tests.kit import assert_page_queries, refreshed
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +98,7 @@ def test_only_a_failed_email_can_be_retried(admin_client, tenant_a):
     page = admin_client.post(url, follow=True).content.decode()
 
     assert "Only a failed email can be retried." in page
-    with tenant_context(tenant_a):
-        sent.refresh_from_db()
+    refreshed(sent)
     assert sent.status == "sent"
 
 

@@ -71,8 +71,7 @@ def test_badge_colours_must_cover_every_choice():
 
 @pytest.mark.django_db
 def test_staff_and_portal_show_a_status_in_the_same_colour(tenant_a, customer_record):
-    with tenant_context(tenant_a):
-        expectation = ExpectationFactory(customer=customer_record, status="proposed")
+    expectation = ExpectationFactory(customer=customer_record, status="proposed")
     html = Template("{% load brm_web %}{% status_badge e %}").render(Context({"e": expectation}))
     assert html == '<span class="badge text-bg-info" data-status="proposed">Proposed</span>'
     assert BusinessExpectation.Status.badge_colours["proposed"] == "info"
