@@ -3,8 +3,10 @@
 A new area's test module starts from here and from `tests.factories` (which enter the tenant
 themselves), and registers its isolation cases in `tests/<area>/isolation_cases.py`.
 
-* `make_member(tenant, role)`: a member with a password (the fixtures in tests/conftest.py use it).
-* `api_client(tenant, scope)`: a REST client with a fresh key of that office and scope.
+* `make_member(tenant, role)`: a member with a password (the fixtures in tests/conftest.py use it);
+  `make_portal_member(contact, role)`: a portal member signed in as that contact.
+* `api_client(tenant, scope)`: a REST client with a fresh key of that office and scope
+  (`make_key` and `client_for` for the key itself).
 * `assert_page_queries(client, path, own=N)`: a page reads the shell's queries plus N of its own
   (`shell=PORTAL_SHELL_QUERIES` for a portal page); `assert_api_queries(api, path, own=N)` the
   same for a REST request. The shells are defined here once: a change to the middleware changes
@@ -13,6 +15,13 @@ themselves), and registers its isolation cases in `tests/<area>/isolation_cases.
 * `in_tenant(tenant, fn)`: `fn()` inside `tenant_context(tenant)`, for a one-line read or save
   (`with in_tenant(tenant):` for a few lines: a service call, as a request or a task makes it);
   `refreshed(obj)`: `obj` re-read from the database in its own tenant.
+
+Fixtures (tests/conftest.py): `tenant_a`, `tenant_b`, a member per role (`admin_a`, `rm_a`,
+`customer_a`, `purchaser_a`, `admin_b`), `customer_record`, and `as_tenant_a` for a service or
+selector test module that runs as office A (`pytestmark = pytest.mark.usefixtures("as_tenant_a")`).
+Two suite-wide tests need nothing from a new area but its routes and isolation cases: the
+cross-tenant harness (tests/isolation.py) and the read-only walk (tests/test_read_only_roles.py),
+which reads each view's recorded roles.
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ from brm.api.services import api_key_create
 from brm.audit.models import AuditEvent
 from brm.tenancy import services
 from brm.tenancy.context import tenant_context
-from brm.tenancy.models import Role
+from brm.tenancy.models import Membership, Role
 
 T = TypeVar("T")
 
@@ -52,6 +61,16 @@ def make_member(tenant, role=Role.ADMIN, email=None, password=PASSWORD, name="")
     return services.member_add_with_password(
         tenant=tenant, email=email, password=password, role=role, full_name=name or email
     )
+
+
+def make_portal_member(contact, role=Role.CUSTOMER):
+    """A portal member with the contact's email, linked to the contact as accepting its
+    invitation links them; the membership, read again."""
+    member = make_member(contact.tenant, role, email=contact.email)
+    with tenant_context(contact.tenant_id):
+        contact.membership = member
+        contact.save()
+        return Membership.objects.get(pk=member.pk)
 
 
 def in_tenant(tenant, fn: Callable[[], T] | None = None):
@@ -80,7 +99,8 @@ def make_key(tenant, scope="write", name="integration"):
         return api_key_create(name=name, scope=scope)
 
 
-def client_for_key(raw: str) -> APIClient:
+def client_for(raw: str) -> APIClient:
+    """A REST client presenting the key `raw`."""
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
@@ -88,7 +108,7 @@ def client_for_key(raw: str) -> APIClient:
 
 def api_client(tenant, scope="write", name="integration") -> APIClient:
     """A REST client presenting a new key of `tenant` with `scope`."""
-    return client_for_key(make_key(tenant, scope, name)[1])
+    return client_for(make_key(tenant, scope, name)[1])
 
 
 # Query counts -----------------------------------------------------------------------------------

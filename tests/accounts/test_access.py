@@ -5,8 +5,7 @@ from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from brm.tenancy.models import Role
-from tests.conftest import make_member
-from tests.kit import in_tenant
+from tests.kit import in_tenant, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,7 @@ import pytest
 from brm.api.models import ApiKey
 from brm.audit.models import AuditEvent
 from brm.tenancy.models import Role
-from tests.api.conftest import client_for
-from tests.conftest import make_member
-from tests.kit import in_tenant
+from tests.kit import client_for, in_tenant, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from brm.api.services import api_key_revoke
-from tests.api.conftest import client_for, make_key
-from tests.kit import in_tenant
+from tests.kit import client_for, in_tenant, make_key
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.core.management import CommandError, call_command
 
 from brm.api.models import ApiKey
 from brm.tenancy.models import hash_token
-from tests.api.conftest import client_for
-from tests.kit import in_tenant
+from tests.kit import client_for, in_tenant
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from rest_framework.test import APIClient
 
 from brm.api.models import ApiKey
 from brm.tenancy.context import current_tenant_id_or_none
-from tests.api.conftest import client_for, make_key
-from tests.kit import in_tenant
+from tests.kit import client_for, in_tenant, make_key
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from brm.api.viewsets import TenantGenericViewSet
 from brm.audit.models import AuditEvent
 from brm.tenancy.context import TenantNotSet, tenant_context
 from brm.tenancy.models import Membership, Role, Tenant
-from tests.conftest import make_member
-from tests.kit import in_tenant
+from tests.kit import in_tenant, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,6 @@ from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from customers import services
 from customers.models import ActionItem
-from tests.api.conftest import client_for, make_key
-from tests.conftest import make_member
 from tests.factories import (
     ActionItemFactory,
     ContactFactory,
@@ -26,6 +24,7 @@ from tests.factories import (
     PurchaserFactory,
     RegisterItemFactory,
 )
+from tests.kit import client_for, make_key, make_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
 

@@ -12,8 +12,7 @@ from brm.tenancy.models import Role
 from customers import services as customer_services
 from customers.models import BusinessExpectation, Customer
 from tests.browser.conftest import sign_in
-from tests.conftest import make_member
-from tests.kit import refreshed
+from tests.kit import make_member, refreshed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,7 @@ from brm.tenancy import services
 from brm.tenancy.models import Role
 from customers.models import Contact, Customer
 from tests.browser.conftest import sign_in
-from tests.conftest import make_member
-from tests.kit import in_tenant
+from tests.kit import in_tenant, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,7 +1,6 @@
 """The customers area over the REST API: CRUD, filters, ordering, validation, the same rules."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from customers.models import ActionItem, Customer
 from tests import kit
@@ -10,19 +9,9 @@ from tests.factories import ActionItemFactory, ContactFactory, CustomerFactory, 
 pytestmark = pytest.mark.django_db
 
 
-def make_key(tenant, scope):
-    return kit.make_key(tenant, scope, name="customers tests")
-
-
-def client_for(raw):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
-
-
 @pytest.fixture
 def api(tenant_a):
-    return client_for(make_key(tenant_a, "write")[1])
+    return kit.api_client(tenant_a, "write")
 
 
 def test_create_customer_returns_the_documented_fields_and_is_audited(api, tenant_a, rm_a):
@@ -140,7 +129,7 @@ def test_delete_customer_over_the_api(api, tenant_a, rm_a):
 
 
 def test_read_key_cannot_create_a_customer(tenant_a, rm_a):
-    read = client_for(make_key(tenant_a, "read")[1])
+    read = kit.api_client(tenant_a, "read")
     response = read.post(
         "/api/v1/customers/", {"name": "X", "relationship_manager": rm_a.pk}, format="json"
     )

@@ -9,8 +9,7 @@ from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from customers import imports
 from customers.models import Customer
-from tests.conftest import make_member
-from tests.kit import in_tenant
+from tests.kit import in_tenant, make_member
 
 pytestmark = pytest.mark.django_db
 

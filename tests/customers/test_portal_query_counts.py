@@ -3,15 +3,19 @@
 import pytest
 from django.urls import reverse
 
-from brm.tenancy.context import tenant_context
-from brm.tenancy.models import Membership, Role
+from brm.tenancy.models import Role
 from tests.factories import (
     ActionItemFactory,
     ContactFactory,
     ExpectationFactory,
     PurchaserFactory,
 )
-from tests.kit import PORTAL_SHELL_QUERIES, assert_page_queries, in_tenant, make_member
+from tests.kit import (
+    PORTAL_SHELL_QUERIES,
+    assert_page_queries,
+    in_tenant,
+    make_portal_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +43,7 @@ def test_portal_page_query_count_does_not_grow_with_rows(
     client, tenant_a, rm_a, customer_record, name
 ):
     bea = customer_record.business_manager
-    member = make_member(tenant_a, Role.CUSTOMER, email=bea.email)
-    with tenant_context(tenant_a):
-        bea.membership = Membership.objects.get(pk=member.pk)
-        bea.save()
+    member = make_portal_member(bea, Role.CUSTOMER)
     client.force_login(member.user)
     path = (
         reverse(f"customers:{name}", args=[tenant_a.slug])

@@ -3,12 +3,10 @@
 import pytest
 
 from brm.audit.models import AuditEvent
-from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from customers.models import Customer
-from tests.conftest import make_member
 from tests.factories import ContactFactory, CustomerFactory
-from tests.kit import in_tenant, refreshed
+from tests.kit import assert_audited, in_tenant, make_member, refreshed
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +33,10 @@ def count(tenant, **filters):
 def test_rm_creates_a_customer_and_lands_on_its_page(client, tenant_a, rm_a):
     client.force_login(rm_a.user)
     response = client.post(url(tenant_a, "new/"), valid(rm_a))
-    with tenant_context(tenant_a):
-        customer = Customer.objects.get(name="Logistics")
-        assert customer.relationship_manager == rm_a
-        assert customer.strategy == "Grow into two new countries."
-        assert AuditEvent.objects.filter(action="customer.created").count() == 1
+    customer = in_tenant(tenant_a, lambda: Customer.objects.get(name="Logistics"))
+    assert customer.relationship_manager_id == rm_a.pk
+    assert customer.strategy == "Grow into two new countries."
+    assert_audited(tenant_a, "customer.created", obj=customer, actor=rm_a.user)
     assert response.status_code == 302
     assert response.url == url(tenant_a, f"{customer.pk}/")
 
@@ -89,9 +86,8 @@ def test_edit_saves_the_changes_and_records_them(client, tenant_a, rm_a, custome
         valid(rm_a, name="Finance", division="Group finance", status="active"),
     )
     assert response.status_code == 302
-    with tenant_context(tenant_a):
-        customer_record.refresh_from_db()
-        event = AuditEvent.objects.get(action="customer.updated")
+    refreshed(customer_record)
+    event = assert_audited(tenant_a, "customer.updated", obj=customer_record, actor=rm_a.user)
     assert customer_record.division == "Group finance"
     # The service compared with the stored values: the form did not change them beforehand.
     assert event.changes["division"] == ["Operations", "Group finance"]

@@ -6,9 +6,8 @@ import pytest
 
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
-from tests.conftest import make_member
 from tests.factories import CustomerFactory
-from tests.kit import in_tenant
+from tests.kit import in_tenant, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from brm.tenancy.models import Invitation, Role
 from brm.tenancy.services import invitation_accept
 from customers import services
 from customers.models import Contact
-from tests.conftest import make_member
 from tests.factories import (
     ActionItemFactory,
     ContactFactory,
@@ -16,7 +15,7 @@ from tests.factories import (
     PurchaserFactory,
     RegisterItemFactory,
 )
-from tests.kit import in_tenant
+from tests.kit import in_tenant, make_member, make_portal_member
 
 pytestmark = pytest.mark.django_db
 
@@ -97,12 +96,9 @@ def test_history_covers_contacts_and_expectations(client, tenant_a, rm_a, custom
 
 
 def test_agreed_expectation_shows_who_agreed_and_when(client, tenant_a, rm_a, customer_record):
-    portal = make_member(tenant_a, Role.CUSTOMER, email="bea@finance.example")
+    portal = make_portal_member(customer_record.business_manager, Role.CUSTOMER)
+    expectation = ExpectationFactory(customer=customer_record, title="Close in 3 days")
     with tenant_context(tenant_a):
-        bea = Contact.objects.get(name="Bea Budget")
-        bea.membership = portal
-        bea.save()
-        expectation = ExpectationFactory(customer=customer_record, title="Close in 3 days")
         services.expectation_agree(expectation=expectation, membership=portal)
     client.force_login(rm_a.user)
     body = page(client, customer_record)

@@ -29,7 +29,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api.conftest import make_key
 from tests.factories import (
     ActionItemFactory,
     ContactFactory,
@@ -37,6 +36,7 @@ from tests.factories import (
     PurchaserFactory,
     RegisterItemFactory,
 )
+from tests.kit import make_key
 
 CHECKS = [
     not_a_server_error,
@@ -70,7 +70,7 @@ def write_key(office):
 @pytest.fixture
 def existing_ids(office):
     """List path -> ids of that list's objects in the office, read through the API itself."""
-    from tests.api.conftest import client_for
+    from tests.kit import client_for
 
     client = client_for(make_key(office, "read")[1])
     schema = client.get("/api/v1/schema/?format=json").json()

@@ -30,9 +30,12 @@ def enqueue_many(tenant, n: int, *, prefix: str = "msg", send_at=None) -> list[s
 
 
 def status_counts(tenant) -> dict[str, int]:
-    with tenant_context(tenant):
-        rows = OutboxMessage.objects.values_list("status").annotate(n=Count("pk")).order_by()
-        return dict(rows)
+    return in_tenant(
+        tenant,
+        lambda: dict(
+            OutboxMessage.objects.values_list("status").annotate(n=Count("pk")).order_by()
+        ),
+    )
 
 
 def message_ids(tenant) -> set[str]:

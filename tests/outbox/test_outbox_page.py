@@ -4,11 +4,10 @@ page through them, and send a failed one again (audited); other roles cannot ope
 import pytest
 from django.urls import reverse
 
-from brm.audit.models import AuditEvent
 from brm.outbox.models import OutboxMessage
 from brm.outbox.services import outbox_enqueue
 from brm.tenancy.context import tenant_context
-from tests.kit import assert_page_queries, refreshed
+from tests.kit import assert_audited, assert_page_queries, refreshed
 
 pytestmark = pytest.mark.django_db
 
@@ -83,11 +82,9 @@ def test_retrying_a_failed_email_queues_it_again_and_is_audited(admin_client, te
 
     assert "550 5.1.1 No such mailbox" in confirm and "<form" in confirm
     assert response.status_code == 302
-    with tenant_context(tenant_a):
-        failed.refresh_from_db()
-        event = AuditEvent.objects.get(action="outbox.retry")
+    refreshed(failed)
     assert failed.status == "dispatched" and failed.attempts == 0
-    assert event.actor == admin_a.user and event.object_id == str(failed.pk)
+    assert_audited(tenant_a, "outbox.retry", obj=failed, actor=admin_a.user)
 
 
 def test_only_a_failed_email_can_be_retried(admin_client, tenant_a):

@@ -14,6 +14,7 @@ from brm.web.badges import badge_colours
 from customers import views as customer_views
 from customers.models import BusinessExpectation, Customer
 from tests.factories import ContactFactory, ExpectationFactory
+from tests.kit import in_tenant
 
 
 def test_roles_required_keeps_the_view_and_records_its_roles():
@@ -139,11 +140,10 @@ def test_the_generic_confirmation_page_takes_the_shell_of_who_asks(
 ):
     from tests.factories import ActionItemFactory
 
-    with tenant_context(tenant_a):
-        contact = ContactFactory(customer=customer_record, membership=customer_a, name="Cleo")
-        customer_record.business_manager = contact
-        customer_record.save()
-        item = ActionItemFactory(customer=customer_record, owner_contact=contact, title="Sign")
+    contact = ContactFactory(customer=customer_record, membership=customer_a, name="Cleo")
+    customer_record.business_manager = contact
+    in_tenant(tenant_a, customer_record.save)
+    item = ActionItemFactory(customer=customer_record, owner_contact=contact, title="Sign")
     client.force_login(customer_a.user)
     portal = client.get(f"/t/tenant-a/portal/action-items/{item.pk}/done/").content.decode()
     assert "Business portal" in portal and "Main navigation" not in portal
