@@ -20,8 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from brm.tenancy.models import STAFF_ROLES
-from brm.web.access import roles_required, write_required
+from brm.web.access import staff_required, write_required
 from brm.web.uploads import capped_uploads, upload_refused
 
 from . import imports
@@ -141,7 +140,7 @@ def import_template(request):
     return response
 
 
-@roles_required(*STAFF_ROLES)
+@staff_required
 @require_GET
 def export_csv(request):
     """Every customer, purchaser and contact of the office, in the import's format (streamed)."""

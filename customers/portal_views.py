@@ -8,7 +8,7 @@ through the services, which decide who may agree or complete (PermissionDenied: 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from brm.web.forms import CommentForm
-from brm.web.pages import add_errors, confirm_then, tenant_url
+from brm.web.pages import add_errors, confirm_then, get_only, tenant_url
 
 from . import selectors, services
 
@@ -56,15 +56,10 @@ def organisation(request):
     )
 
 
-def _get_only(request):
-    # Object pages resolve the object first, so another customer's id is 404 for any method.
-    return None if request.method in ("GET", "HEAD") else HttpResponseNotAllowed(["GET"])
-
-
 def purchaser_detail(request, pk):
     scope = _scope_or_404(request)
     purchaser = get_object_or_404(selectors.portal_purchaser_list(scope), pk=pk)
-    if not_allowed := _get_only(request):
+    if not_allowed := get_only(request):
         return not_allowed
     return render(
         request,
@@ -100,7 +95,7 @@ def _expectation_context(request, pk):
 
 def expectation_detail(request, pk):
     context = _expectation_context(request, pk)
-    if not_allowed := _get_only(request):
+    if not_allowed := get_only(request):
         return not_allowed
     return render(request, "customers/portal/expectation_detail.html", context)
 

@@ -17,18 +17,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from brm.audit.history import history_context
 from brm.tenancy.models import Role
 from brm.web import registry
-from brm.web.access import write_required
+from brm.web.access import staff_required, write_required
 from brm.web.forms import CommentForm
 from brm.web.pages import (
     add_errors,
     confirm_delete,
     confirm_then,
     form_page,
+    get_only,
     list_context,
     tenant_url,
 )
@@ -91,10 +92,14 @@ def _customer_table(request, *, mine: bool):
     )
 
 
+@staff_required
+@require_GET
 def customer_list(request):
     return _customer_table(request, mine=False)
 
 
+@staff_required
+@require_GET
 def customer_mine(request):
     """The customers the signed-in relationship manager looks after."""
     return _customer_table(request, mine=True)
@@ -189,6 +194,7 @@ def _portal_role(contact: Contact) -> str:
         return ""
 
 
+@staff_required
 def customer_detail(request, pk):
     """One screen for the relationship: people, purchasers, expectations, register, actions.
 
@@ -199,6 +205,8 @@ def customer_detail(request, pk):
         customer = selectors.customer_get(pk)
     except Customer.DoesNotExist:
         raise Http404(_("No such customer.")) from None
+    if not_allowed := get_only(request):
+        return not_allowed
     purchasers = list(selectors.purchaser_list(customer=customer))
     contacts = list(selectors.contact_list(customer=customer))
     for contact in contacts:
@@ -570,6 +578,8 @@ ACTION_TABS = {
 }
 
 
+@staff_required
+@require_GET
 def action_item_list(request):
     """The action plan across customers: mine, overdue, all open, or everything."""
     tab = request.GET.get("tab", "mine")
@@ -605,6 +615,7 @@ def action_item_list(request):
     )
 
 
+@staff_required
 @require_http_methods(["GET", "POST"])
 def action_item_detail(request, pk):
     """The item with its comments; a POST adds a comment."""
@@ -639,6 +650,7 @@ def action_item_detail(request, pk):
     )
 
 
+@staff_required
 @require_http_methods(["GET", "POST"])
 def action_item_done(request, pk):
     item = get_object_or_404(ActionItem.objects.select_related("customer"), pk=pk)
@@ -682,6 +694,8 @@ def action_item_done(request, pk):
 # Coverage ----------------------------------------------------------------------------------------
 
 
+@staff_required
+@require_GET
 def coverage(request):
     """Who has a designated IT contact and a named counterpart: overall and per RM."""
     without_counterpart = selectors.customers_without_counterpart()

@@ -6,7 +6,7 @@ from brm.tenancy import services
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from tests.isolation import load_isolation_cases
-from tests.kit import make_member
+from tests.kit import in_tenant, make_member
 
 # Every area's isolation cases (tests/<area>/isolation_cases.py), before any test module reads the
 # registries at import time.
@@ -83,9 +83,13 @@ def admin_b(tenant_b):
 
 
 @pytest.fixture
-def in_tenant():
-    """`with in_tenant(t):` for test code that reads or writes tenant-owned rows directly."""
-    return tenant_context
+def as_tenant_a(tenant_a):
+    """The test runs as tenant A, as a request or a task of A runs: for service and selector
+    tests (`pytestmark = pytest.mark.usefixtures("as_tenant_a")`). Never for page or API tests:
+    a request enters its tenant itself, and a test already inside one would hide a view that
+    forgot to."""
+    with tenant_context(tenant_a):
+        yield tenant_a
 
 
 @pytest.fixture
@@ -95,7 +99,6 @@ def customer_record(tenant_a, rm_a):
 
     customer = CustomerFactory(relationship_manager=rm_a, name="Finance")
     manager = ContactFactory(customer=customer, name="Bea Budget", email="bea@finance.example")
-    with tenant_context(tenant_a):
-        customer.business_manager = manager
-        customer.save()
+    customer.business_manager = manager
+    in_tenant(tenant_a, customer.save)
     return customer

@@ -12,6 +12,7 @@ from brm.tenancy.context import current_tenant_id_or_none, tenant_context
 from brm.tenancy.models import TenantOwnedModel
 from customers.models import (
     ActionItem,
+    ActionItemComment,
     BusinessExpectation,
     Contact,
     Customer,
@@ -105,3 +106,11 @@ class ActionItemFactory(TenantFactory):
 
     customer = factory.SubFactory(CustomerFactory)
     title = factory.Sequence(lambda n: f"Action {n}")
+
+
+class ActionItemCommentFactory(TenantFactory):
+    class Meta:
+        model = ActionItemComment
+
+    action_item = factory.SubFactory(ActionItemFactory)
+    body = factory.Sequence(lambda n: f"Comment {n}")

@@ -13,6 +13,7 @@ from tests.kit import (
     assert_page_queries,
     in_tenant,
     make_member,
+    refreshed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,14 @@ def test_factory_refuses_a_related_record_of_another_tenant(tenant_a, tenant_b, 
 
 def test_factory_leaves_no_tenant_behind(tenant_a, rm_a):
     CustomerFactory(tenant=tenant_a, relationship_manager=rm_a)
+    with pytest.raises(TenantNotSet):
+        Customer.objects.count()
+
+
+def test_refreshed_reads_the_record_again_in_its_own_tenant(tenant_a, rm_a):
+    customer = CustomerFactory(tenant=tenant_a, relationship_manager=rm_a, name="Before")
+    in_tenant(tenant_a, lambda: Customer.objects.filter(pk=customer.pk).update(name="After"))
+    assert refreshed(customer) is customer and customer.name == "After"
     with pytest.raises(TenantNotSet):
         Customer.objects.count()
 

@@ -8,9 +8,9 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from brm.web.access import admin_required
+from brm.web.access import admin_required, staff_required
 from brm.web.pages import add_errors, confirm_then, list_context, tenant_url
 from brm.web.registry import portal_home_panels
 
@@ -36,6 +36,8 @@ def home(request):
     return render(request, "tenancy/home.html", {"memberships": memberships})
 
 
+@staff_required
+@require_GET
 def staff_home(request):
     tenant = request.tenant
     role_counts = dict(

@@ -1,6 +1,7 @@
 """Who may open a page. The tenant middleware has already checked the membership; these narrow
-a page to some roles. The roles are recorded on the view (`allowed_roles`), so a test can walk
-every URL and check each role against them."""
+a page to some roles. The roles are recorded on the view (`allowed_roles`, a frozenset of `Role`),
+so a test walks every URL and checks each role against them (tests/test_read_only_roles.py): a
+staff page records its roles even when every staff role may read it (`staff_required`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ import functools
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from brm.tenancy.models import WRITE_ROLES, Role
+from brm.tenancy.models import STAFF_ROLES, WRITE_ROLES, Role
 
 
 def roles_required(*roles):
-    """Narrow a tenant page to these roles (403 for the others)."""
-    allowed = frozenset(roles)
+    """Narrow a tenant page to these roles (403 for the others).
+
+    `Role(...)` refuses a misspelt role here, at import, rather than lock everyone out later.
+    """
+    allowed = frozenset(Role(role) for role in roles)
 
     def decorator(view):
         @functools.wraps(view)
@@ -31,3 +35,6 @@ def roles_required(*roles):
 
 admin_required = roles_required(Role.ADMIN)
 write_required = roles_required(*WRITE_ROLES)
+# Pages every staff role reads (the middleware already keeps portal members out): recorded too,
+# so that a page without recorded roles stands out.
+staff_required = roles_required(*STAFF_ROLES)

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -27,6 +28,12 @@ CONFIRM_TEMPLATE = "web/confirm.html"
 def tenant_url(name: str, request, **kwargs) -> str:
     """reverse() of a page of the request's office: `tenant_url("customers:customer_list", r)`."""
     return reverse(name, kwargs={"tenant_slug": request.tenant.slug, **kwargs})
+
+
+def get_only(request) -> HttpResponseNotAllowed | None:
+    """405 for anything but GET/HEAD, for a read-only object page to call once it has found its
+    object: another tenant's or customer's id stays a 404 for every method."""
+    return None if request.method in ("GET", "HEAD") else HttpResponseNotAllowed(["GET"])
 
 
 def add_errors(form, exc: ValidationError) -> None:

@@ -5,7 +5,7 @@ from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from brm.tenancy.models import Role
-from tests.conftest import make_member
+from tests.kit import in_tenant, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_member_of_another_tenant_gets_404(client, tenant_a, tenant_b, admin_b):
     assert client.get("/t/no-such-office/").status_code == 404
 
 
-def test_deactivated_member_loses_access(client, tenant_a, admin_a, rm_a, in_tenant):
+def test_deactivated_member_loses_access(client, tenant_a, admin_a, rm_a):
     from brm.tenancy.services import membership_update
 
     with in_tenant(tenant_a):
@@ -193,7 +193,6 @@ def test_user_with_several_memberships_can_switch_tenant(client, tenant_a, tenan
 
 def test_admin_changes_office_settings_and_the_change_is_audited(client, tenant_a, admin_a):
     from brm.audit.models import AuditEvent
-    from brm.tenancy.context import tenant_context
     from brm.tenancy.models import Tenant
 
     client.force_login(admin_a.user)
@@ -216,8 +215,7 @@ def test_admin_changes_office_settings_and_the_change_is_audited(client, tenant_
     assert ok.status_code == 302
     tenant = Tenant.objects.get(pk=tenant_a.pk)
     assert (tenant.name, tenant.time_zone) == ("Tenant A IT", "Europe/Paris")
-    with tenant_context(tenant):
-        event = AuditEvent.objects.get(action="tenant.updated")
+    event = in_tenant(tenant, lambda: AuditEvent.objects.get(action="tenant.updated"))
     assert event.changes["time_zone"] == ["UTC", "Europe/Paris"]
     assert event.actor == admin_a.user
 

@@ -1,20 +1,6 @@
 import pytest
-from rest_framework.test import APIClient
 
-from brm.api.services import api_key_create
-from brm.tenancy.context import tenant_context
-
-
-def make_key(tenant, scope="write", name="integration"):
-    """(ApiKey, raw key) in `tenant`."""
-    with tenant_context(tenant):
-        return api_key_create(name=name, scope=scope)
-
-
-def client_for(raw: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
+from tests.kit import client_for, make_key
 
 
 @pytest.fixture

@@ -7,13 +7,12 @@ import pytest
 from brm.api.models import ApiKey
 from brm.audit.models import AuditEvent
 from brm.tenancy.models import Role
-from tests.api.conftest import client_for
-from tests.conftest import make_member
+from tests.kit import client_for, in_tenant, make_member
 
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_creates_a_key_sees_it_once_and_revokes_it(client, tenant_a, admin_a, in_tenant):
+def test_admin_creates_a_key_sees_it_once_and_revokes_it(client, tenant_a, admin_a):
     client.force_login(admin_a.user)
     base = f"/t/{tenant_a.slug}/api-keys/"
     assert client.get(base + "new/").status_code == 200
@@ -50,7 +49,7 @@ def test_admin_creates_a_key_sees_it_once_and_revokes_it(client, tenant_a, admin
     ]
 
 
-def test_form_errors_are_shown_and_nothing_is_made(client, tenant_a, admin_a, in_tenant):
+def test_form_errors_are_shown_and_nothing_is_made(client, tenant_a, admin_a):
     client.force_login(admin_a.user)
     response = client.post(f"/t/{tenant_a.slug}/api-keys/new/", {"name": "", "scope": "root"})
     assert response.status_code == 200
@@ -62,10 +61,8 @@ def test_form_errors_are_shown_and_nothing_is_made(client, tenant_a, admin_a, in
 def test_revoking_twice_says_so(client, tenant_a, admin_a):
     client.force_login(admin_a.user)
     client.post(f"/t/{tenant_a.slug}/api-keys/new/", {"name": "k", "scope": "read"})
-    from brm.tenancy.context import tenant_context
 
-    with tenant_context(tenant_a):
-        key = ApiKey.objects.get()
+    key = in_tenant(tenant_a, lambda: ApiKey.objects.get())
     path = f"/t/{tenant_a.slug}/api-keys/{key.pk}/revoke/"
     client.post(path)
     response = client.post(path, follow=True)
@@ -92,21 +89,12 @@ def test_admin_sees_the_api_keys_link(client, tenant_a, admin_a, rm_a):
 
 
 def test_key_list_costs_the_same_queries_for_one_key_or_many(client, tenant_a, admin_a):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from tests.api.conftest import make_key
+    from tests.kit import assert_page_queries, make_key
 
     client.force_login(admin_a.user)
-    client.get(f"/t/{tenant_a.slug}/")  # the first page of an office notes it in the session
-
-    def queries():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(f"/t/{tenant_a.slug}/api-keys/").status_code == 200
-        return len(ctx)
-
+    path = f"/t/{tenant_a.slug}/api-keys/"
     make_key(tenant_a, name="one")
-    with_one = queries()
+    assert_page_queries(client, path, own=2)  # count, the keys with their creators
     for i in range(5):
         make_key(tenant_a, name=f"more {i}")
-    assert queries() == with_one
+    assert_page_queries(client, path, own=2)

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from brm.api.services import api_key_revoke
-from tests.api.conftest import client_for, make_key
+from tests.kit import client_for, in_tenant, make_key
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_malformed_key_is_401(tenant_a, raw):
     _assert_401(client_for(raw).get("/api/v1/tenant/"))
 
 
-def test_revoked_key_is_401(tenant_a, admin_a, in_tenant):
+def test_revoked_key_is_401(tenant_a, admin_a):
     key, raw = make_key(tenant_a)
     client = client_for(raw)
     assert client.get("/api/v1/tenant/").status_code == 200

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from brm.api.models import ApiKey
 from brm.tenancy.models import hash_token
-from tests.api.conftest import client_for
+from tests.kit import client_for, in_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def _run(*args):
     return out.getvalue().strip(), err.getvalue()
 
 
-def test_command_prints_a_key_that_works_and_is_stored_hashed(tenant_a, in_tenant):
+def test_command_prints_a_key_that_works_and_is_stored_hashed(tenant_a):
     raw, note = _run("--tenant", tenant_a.slug, "--name", "service desk", "--scope", "write")
     assert raw.startswith("brm_")
     assert "shown only now" in note

@@ -9,36 +9,36 @@ from rest_framework.test import APIClient
 
 from brm.api.models import ApiKey
 from brm.tenancy.context import current_tenant_id_or_none
-from tests.api.conftest import client_for, make_key
+from tests.kit import client_for, in_tenant, make_key
 
 pytestmark = pytest.mark.django_db
 
 
-def _last_used(tenant, in_tenant):
+def _last_used(tenant):
     with in_tenant(tenant):
         return ApiKey.objects.get().last_used_at
 
 
-def test_last_use_is_recorded_at_most_once_a_minute(tenant_a, in_tenant):
+def test_last_use_is_recorded_at_most_once_a_minute(tenant_a):
     _key, raw = make_key(tenant_a)
-    assert _last_used(tenant_a, in_tenant) is None
+    assert _last_used(tenant_a) is None
     client = client_for(raw)
     client.get("/api/v1/tenant/")
-    first = _last_used(tenant_a, in_tenant)
+    first = _last_used(tenant_a)
     assert first is not None
     client.get("/api/v1/tenant/")
-    assert _last_used(tenant_a, in_tenant) == first
+    assert _last_used(tenant_a) == first
 
     with in_tenant(tenant_a):
         ApiKey.objects.update(last_used_at=timezone.now() - timedelta(minutes=2))
     client.get("/api/v1/tenant/")
-    assert _last_used(tenant_a, in_tenant) > first
+    assert _last_used(tenant_a) > first
 
 
-def test_failed_key_records_no_use(tenant_a, in_tenant):
+def test_failed_key_records_no_use(tenant_a):
     _key, raw = make_key(tenant_a)
     client_for(raw + "x").get("/api/v1/tenant/")
-    assert _last_used(tenant_a, in_tenant) is None
+    assert _last_used(tenant_a) is None
 
 
 def test_request_runs_inside_the_key_tenant(tenant_a, monkeypatch):
@@ -71,20 +71,20 @@ def test_schema_and_docs_need_no_key_but_data_does(tenant_a):
     assert client.get("/api/v1/tenant/").status_code == 401
 
 
-def test_a_request_costs_a_fixed_number_of_queries(tenant_a, django_assert_num_queries):
+def test_a_request_costs_a_fixed_number_of_queries(tenant_a):
     from brm.tenancy.models import Role
-    from tests.conftest import make_member
+    from tests.kit import API_SHELL_QUERIES, assert_api_queries, make_member
 
     for i in range(5):
         make_member(tenant_a, Role.ANALYST, email=f"m{i}@example.test")
     client = client_for(make_key(tenant_a)[1])
-    client.get("/api/v1/members/")  # the first request also notes the key's last use
-    # Key lookup: one statement (brm_api_key_candidates, with the key's office). Request:
-    # savepoint, set tenant, count, one page with users joined, release, reset tenant (the view
-    # has no savepoint of its own: the middleware's transaction is the request's).
-    # (Savepoints are counted because the test runs in a transaction.)
-    with django_assert_num_queries(7):
-        assert len(client.get("/api/v1/members/").json()["results"]) == 5
+    # The shell: the key lookup, one statement (brm_api_key_candidates, with the key's office),
+    # then savepoint, set tenant, release, reset tenant (the view has no savepoint of its own:
+    # the middleware's transaction is the request's; savepoints are counted because the test
+    # runs in a transaction). The list's own: count, one page with users joined.
+    assert API_SHELL_QUERIES == 5
+    assert assert_api_queries(client, "/api/v1/members/", own=2) == 7
+    assert len(client.get("/api/v1/members/").json()["results"]) == 5
 
 
 def test_the_key_lookup_leaves_no_prefix_visible_afterwards(tenant_a, tenant_b):

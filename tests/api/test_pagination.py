@@ -4,7 +4,7 @@ import pytest
 
 from brm.api.pagination import PageNumberPagination
 from brm.tenancy.models import Role
-from tests.conftest import make_member
+from tests.kit import make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -3,12 +3,11 @@
 import pytest
 from django.test import Client
 
-from brm.audit.models import AuditEvent
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Membership, Role
 from customers.models import Customer
-from tests.conftest import make_member
 from tests.factories import CustomerFactory
+from tests.kit import assert_audited, in_tenant, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +21,8 @@ def _browser(member, tenant, *, csrf=False):
 
 
 def test_staff_session_reads_the_office_of_its_last_page(tenant_a, tenant_b, rm_a, admin_b):
-    with tenant_context(tenant_a):
-        mine = CustomerFactory(relationship_manager=rm_a, name="Finance")
-    with tenant_context(tenant_b):
-        theirs = CustomerFactory(relationship_manager=admin_b, name="Theirs")
+    mine = CustomerFactory(relationship_manager=rm_a, name="Finance")
+    theirs = CustomerFactory(relationship_manager=admin_b, name="Theirs")
     client = _browser(rm_a, tenant_a)
     body = client.get("/api/v1/customers/").json()
     assert [c["id"] for c in body["results"]] == [mine.pk]
@@ -64,10 +61,8 @@ def test_session_writes_need_the_csrf_token_and_are_audited_as_the_person(tenant
         "/api/v1/customers/", data, content_type="application/json", HTTP_X_CSRFTOKEN=token
     )
     assert created.status_code == 201, created.content
-    with tenant_context(tenant_a):
-        customer = Customer.objects.get(name="HR")
-        event = AuditEvent.objects.get(action="customer.created", object_id=str(customer.pk))
-    assert event.actor_id == rm_a.user_id
+    customer = in_tenant(tenant_a, lambda: Customer.objects.get(name="HR"))
+    assert_audited(tenant_a, "customer.created", obj=customer, actor=rm_a.user)
 
 
 def test_read_only_roles_read_but_cannot_write(tenant_a, rm_a):

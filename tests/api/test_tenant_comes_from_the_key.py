@@ -3,8 +3,7 @@
 import pytest
 
 from brm.tenancy.models import Role
-from tests.api.conftest import client_for, make_key
-from tests.conftest import make_member
+from tests.kit import client_for, make_key, make_member
 
 pytestmark = pytest.mark.django_db
 

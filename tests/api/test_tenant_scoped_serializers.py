@@ -10,7 +10,7 @@ from brm.api.viewsets import TenantGenericViewSet
 from brm.audit.models import AuditEvent
 from brm.tenancy.context import TenantNotSet, tenant_context
 from brm.tenancy.models import Membership, Role, Tenant
-from tests.conftest import make_member
+from tests.kit import in_tenant, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -130,5 +130,4 @@ def test_viewset_queryset_is_the_scoped_manager(tenant_a, tenant_b):
     make_member(tenant_b, Role.ANALYST)
     with pytest.raises(TenantNotSet):
         Members().get_queryset()
-    with tenant_context(tenant_a):
-        assert list(Members().get_queryset()) == [a_member]
+    assert in_tenant(tenant_a, lambda: list(Members().get_queryset()) == [a_member])

@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from tests.api.conftest import client_for, make_key
+from tests.kit import client_for, make_key
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,6 @@ from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from customers import services
 from customers.models import ActionItem
-from tests.api.conftest import client_for, make_key
-from tests.conftest import make_member
 from tests.factories import (
     ActionItemFactory,
     ContactFactory,
@@ -26,6 +24,7 @@ from tests.factories import (
     PurchaserFactory,
     RegisterItemFactory,
 )
+from tests.kit import client_for, make_key, make_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
 
@@ -88,8 +87,7 @@ def test_api_floor_needs_a_valid_key(tenant_a, office):
 
 def test_api_floor_shows_the_keys_office_only(tenant_a, tenant_b, office):
     rm_b = make_member(tenant_b, Role.RELATIONSHIP_MANAGER)
-    with tenant_context(tenant_b):
-        CustomerFactory(name="Only in B", relationship_manager=rm_b)
+    CustomerFactory(name="Only in B", relationship_manager=rm_b)
     body = _get(client_for(make_key(tenant_b, "read")[1]), "/api/floor/customers/").json()
     assert [c["name"] for c in body["results"]] == ["Only in B"]
     assert body["count"] == 1

@@ -12,7 +12,7 @@ from brm.tenancy.models import Role
 from customers import services as customer_services
 from customers.models import BusinessExpectation, Customer
 from tests.browser.conftest import sign_in
-from tests.conftest import make_member
+from tests.kit import make_member, refreshed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -138,8 +138,7 @@ def test_invited_business_manager_signs_in_and_sees_only_her_customer(
     assert bea.get_by_text("You agreed “Payroll runs on time”.").is_visible()
     assert bea.get_by_text("Agreed by Bea Budget").is_visible()
     bea.screenshot(path=str(_artifact("portal-expectation-agreed")), full_page=True)
-    with tenant_context(tenant):
-        proposed.refresh_from_db()
+    refreshed(proposed)
     assert proposed.status == BusinessExpectation.Status.AGREED
 
     # Another customer's records answer 404, like records that do not exist.
@@ -228,8 +227,7 @@ def test_purchaser_sees_only_their_unit_and_completes_their_action_item(live_ser
     page.wait_for_load_state()
     assert page.get_by_text("“Send headcount figures” is marked as done.").is_visible()
     page.screenshot(path=str(_artifact("portal-purchaser-action-item-done")), full_page=True)
-    with tenant_context(tenant):
-        item.refresh_from_db()
+    refreshed(item)
     assert item.status == "done"
 
     # Another unit, someone else's item: not found.

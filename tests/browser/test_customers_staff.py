@@ -4,11 +4,10 @@ import pytest
 from django.core import mail
 
 from brm.tenancy import services
-from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from customers.models import Contact, Customer
 from tests.browser.conftest import sign_in
-from tests.conftest import make_member
+from tests.kit import in_tenant, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,10 +70,13 @@ def test_rm_creates_a_customer_adds_a_purchaser_and_contact_and_invites_the_cont
     assert row.get_by_text("Invited").is_visible()
     assert [m.to for m in mail.outbox] == [["paula@finance.example"]]
     assert "/t/acme/invitation/" in mail.outbox[0].body
-    with tenant_context(tenant):
-        assert Contact.objects.get(email="paula@finance.example").portal_invitation.role == (
-            Role.PURCHASER
-        )
+    assert in_tenant(
+        tenant,
+        lambda: (
+            Contact.objects.get(email="paula@finance.example").portal_invitation.role
+            == (Role.PURCHASER)
+        ),
+    )
     screenshot("customers-staff-customer-page")
 
     # The list shows the new customer.
@@ -82,5 +84,4 @@ def test_rm_creates_a_customer_adds_a_purchaser_and_contact_and_invites_the_cont
     assert page.get_by_role("link", name="Finance").is_visible()
     assert page.get_by_role("cell", name="Rita Relation").is_visible()
     screenshot("customers-staff-customer-list")
-    with tenant_context(tenant):
-        assert Customer.objects.get().relationship_manager == rm
+    assert in_tenant(tenant, lambda: Customer.objects.get().relationship_manager == rm)

@@ -5,7 +5,7 @@ import pytest
 from brm.tenancy import services
 from brm.tenancy.models import Role
 from tests.browser.conftest import sign_in
-from tests.conftest import make_member
+from tests.kit import make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,6 @@ The harnesses of tests/isolation.py and tests/api/isolation.py pick this module 
 import datetime
 import itertools
 
-from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from customers.models import Contact
 from tests.api.isolation import register_api, register_related
@@ -21,7 +20,7 @@ from tests.factories import (
     RegisterItemFactory,
 )
 from tests.isolation import MARKER, marked_rows, portal_user_linker, register
-from tests.kit import make_member
+from tests.kit import in_tenant, make_member
 
 CUSTOMER_SEQ = itertools.count()
 
@@ -94,10 +93,9 @@ PORTAL_CONTACT_EMAIL = "harness-portal-contact@business.example"
 
 
 def _portal_contact(tenant):
-    with tenant_context(tenant):
-        contact = Contact.objects.filter(email=PORTAL_CONTACT_EMAIL).first()
-        if contact is not None:
-            return contact
+    contact = in_tenant(tenant, lambda: Contact.objects.filter(email=PORTAL_CONTACT_EMAIL).first())
+    if contact is not None:
+        return contact
     rm = make_member(
         tenant,
         Role.RELATIONSHIP_MANAGER,
@@ -109,17 +107,18 @@ def _portal_contact(tenant):
     contact = ContactFactory(
         customer=customer, name="Harness portal contact", email=PORTAL_CONTACT_EMAIL
     )
-    with tenant_context(tenant):
-        customer.business_manager = contact
-        customer.save()
+    customer.business_manager = contact
+    in_tenant(tenant, customer.save)
     return contact
 
 
 @portal_user_linker
 def link_portal_contact(membership):
     contact = _portal_contact(membership.tenant)
-    with tenant_context(membership.tenant):
-        Contact.objects.filter(pk=contact.pk).update(membership=membership)
+    in_tenant(
+        membership.tenant,
+        lambda: Contact.objects.filter(pk=contact.pk).update(membership=membership),
+    )
 
 
 @register("customers:portal_purchaser")

@@ -1,31 +1,17 @@
 """The customers area over the REST API: CRUD, filters, ordering, validation, the same rules."""
 
 import pytest
-from rest_framework.test import APIClient
 
-from brm.api.services import api_key_create
-from brm.audit.models import AuditEvent
-from brm.tenancy.context import tenant_context
 from customers.models import ActionItem, Customer
+from tests import kit
 from tests.factories import ActionItemFactory, ContactFactory, CustomerFactory, PurchaserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def make_key(tenant, scope):
-    with tenant_context(tenant):
-        return api_key_create(name="customers tests", scope=scope)
-
-
-def client_for(raw):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
-
-
 @pytest.fixture
 def api(tenant_a):
-    return client_for(make_key(tenant_a, "write")[1])
+    return kit.api_client(tenant_a, "write")
 
 
 def test_create_customer_returns_the_documented_fields_and_is_audited(api, tenant_a, rm_a):
@@ -43,8 +29,7 @@ def test_create_customer_returns_the_documented_fields_and_is_audited(api, tenan
     body = response.json()
     assert {"id", "name", "division", "status", "relationship_manager"} <= body.keys()
     assert body["relationship_manager_email"] == rm_a.user.email
-    with tenant_context(tenant_a):
-        assert AuditEvent.objects.filter(action="customer.created").count() == 1
+    kit.assert_audited(tenant_a, "customer.created")
 
 
 def test_invalid_customer_is_400_with_field_messages(api, customer_a):
@@ -67,10 +52,9 @@ def test_portal_member_cannot_be_relationship_manager(api, customer_a):
 
 
 def test_customer_list_filters_search_and_orders(api, tenant_a, rm_a):
-    with tenant_context(tenant_a):
-        CustomerFactory(name="Alpha", division="North", status="active", relationship_manager=rm_a)
-        CustomerFactory(name="Beta", division="South", status="dormant", relationship_manager=rm_a)
-        CustomerFactory(name="Gamma", division="North", status="active", relationship_manager=rm_a)
+    CustomerFactory(name="Alpha", division="North", status="active", relationship_manager=rm_a)
+    CustomerFactory(name="Beta", division="South", status="dormant", relationship_manager=rm_a)
+    CustomerFactory(name="Gamma", division="North", status="active", relationship_manager=rm_a)
     names = lambda r: [c["name"] for c in r.json()["results"]]  # noqa: E731
     assert names(api.get("/api/v1/customers/?status=active")) == ["Alpha", "Gamma"]
     assert names(api.get("/api/v1/customers/?search=bet")) == ["Beta"]
@@ -82,9 +66,8 @@ def test_customer_list_filters_search_and_orders(api, tenant_a, rm_a):
 
 
 def test_contact_purchaser_of_another_customer_is_rejected(api, tenant_a, rm_a):
-    with tenant_context(tenant_a):
-        a = CustomerFactory(relationship_manager=rm_a)
-        other_purchaser = PurchaserFactory(customer=CustomerFactory(relationship_manager=rm_a))
+    a = CustomerFactory(relationship_manager=rm_a)
+    other_purchaser = PurchaserFactory(customer=CustomerFactory(relationship_manager=rm_a))
     response = api.post(
         "/api/v1/contacts/",
         {"customer": a.pk, "purchaser": other_purchaser.pk, "name": "X", "email": "x@b.example"},
@@ -95,15 +78,14 @@ def test_contact_purchaser_of_another_customer_is_rejected(api, tenant_a, rm_a):
 
 
 def test_action_items_filter_open_owner_and_due_dates(api, tenant_a, rm_a):
-    with tenant_context(tenant_a):
-        c = CustomerFactory(relationship_manager=rm_a)
-        ActionItemFactory(
-            customer=c, title="a", status="open", owner_member=rm_a, due_date="2026-01-10"
-        )
-        ActionItemFactory(customer=c, title="b", status="in_progress", due_date="2026-02-10")
-        ActionItemFactory(
-            customer=c, title="c", status="done", owner_member=rm_a, due_date="2026-01-05"
-        )
+    c = CustomerFactory(relationship_manager=rm_a)
+    ActionItemFactory(
+        customer=c, title="a", status="open", owner_member=rm_a, due_date="2026-01-10"
+    )
+    ActionItemFactory(customer=c, title="b", status="in_progress", due_date="2026-02-10")
+    ActionItemFactory(
+        customer=c, title="c", status="done", owner_member=rm_a, due_date="2026-01-05"
+    )
     titles = lambda r: [i["title"] for i in r.json()["results"]]  # noqa: E731
     assert titles(api.get("/api/v1/action-items/?status=open")) == ["a", "b"]
     assert titles(api.get(f"/api/v1/action-items/?owner={rm_a.pk}")) == ["c", "a"]
@@ -113,9 +95,8 @@ def test_action_items_filter_open_owner_and_due_dates(api, tenant_a, rm_a):
 
 
 def test_action_item_with_two_owners_is_400(api, tenant_a, rm_a):
-    with tenant_context(tenant_a):
-        c = CustomerFactory(relationship_manager=rm_a)
-        contact = ContactFactory(customer=c)
+    c = CustomerFactory(relationship_manager=rm_a)
+    contact = ContactFactory(customer=c)
     response = api.post(
         "/api/v1/action-items/",
         {"customer": c.pk, "title": "T", "owner_member": rm_a.pk, "owner_contact": contact.pk},
@@ -125,13 +106,11 @@ def test_action_item_with_two_owners_is_400(api, tenant_a, rm_a):
 
 
 def test_marking_an_action_item_done_sets_completed_at(api, tenant_a, rm_a):
-    with tenant_context(tenant_a):
-        item = ActionItemFactory(customer=CustomerFactory(relationship_manager=rm_a))
+    item = ActionItemFactory(customer=CustomerFactory(relationship_manager=rm_a))
     response = api.patch(f"/api/v1/action-items/{item.pk}/", {"status": "done"}, format="json")
     assert response.status_code == 200
     assert response.json()["completed_at"] is not None
-    with tenant_context(tenant_a):
-        assert ActionItem.objects.get(pk=item.pk).status == "done"
+    assert kit.refreshed(item).status == "done"
 
 
 def test_expectation_cannot_be_set_agreed_over_the_api(api, customer_record):
@@ -144,42 +123,31 @@ def test_expectation_cannot_be_set_agreed_over_the_api(api, customer_record):
 
 
 def test_delete_customer_over_the_api(api, tenant_a, rm_a):
-    with tenant_context(tenant_a):
-        c = CustomerFactory(relationship_manager=rm_a)
+    c = CustomerFactory(relationship_manager=rm_a)
     assert api.delete(f"/api/v1/customers/{c.pk}/").status_code == 204
-    with tenant_context(tenant_a):
-        assert not Customer.objects.filter(pk=c.pk).exists()
+    assert not kit.in_tenant(tenant_a, lambda: Customer.objects.filter(pk=c.pk).exists())
 
 
 def test_read_key_cannot_create_a_customer(tenant_a, rm_a):
-    read = client_for(make_key(tenant_a, "read")[1])
+    read = kit.api_client(tenant_a, "read")
     response = read.post(
         "/api/v1/customers/", {"name": "X", "relationship_manager": rm_a.pk}, format="json"
     )
     assert response.status_code == 403
 
 
-def test_list_query_count_does_not_grow_with_rows(
-    api, tenant_a, rm_a, django_assert_max_num_queries
-):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def test_list_query_count_does_not_grow_with_rows(api, tenant_a, rm_a):
+    from tests.kit import assert_api_queries
 
-    api.get("/api/v1/tenant/")  # the key's once-a-minute "last used" write is not the list's cost
-    counts = []
     for n in (3, 40):
-        with tenant_context(tenant_a):
-            for _ in range(n):
-                ActionItemFactory(
-                    customer=CustomerFactory(relationship_manager=rm_a), owner_member=rm_a
-                )
-        for path in ("/api/v1/customers/", "/api/v1/action-items/?status=open"):
-            with CaptureQueriesContext(connection) as ctx:
-                assert api.get(path).status_code == 200
-            counts.append(len(ctx.captured_queries))
-    assert counts[:2] == counts[2:]
-    # key lookup, savepoints and set_config included; the list itself is a count and one page.
-    assert max(counts) <= 13
+        for _ in range(n):
+            ActionItemFactory(
+                customer=CustomerFactory(tenant=tenant_a, relationship_manager=rm_a),
+                owner_member=rm_a,
+            )
+        # Each list is a count and one page.
+        assert_api_queries(api, "/api/v1/customers/", own=2)
+        assert_api_queries(api, "/api/v1/action-items/?status=open", own=2)
 
 
 def test_every_list_item_is_the_retrieve_of_the_same_id(api, tenant_a, rm_a):
@@ -192,15 +160,14 @@ def test_every_list_item_is_the_retrieve_of_the_same_id(api, tenant_a, rm_a):
     from brm.api.viewsets import RowListModelMixin
     from tests.factories import ExpectationFactory, RegisterItemFactory
 
-    with tenant_context(tenant_a):
-        customer = CustomerFactory(relationship_manager=rm_a, division="Finance")
-        purchaser = PurchaserFactory(customer=customer)
-        contact = ContactFactory(customer=customer, purchaser=purchaser)
-        ExpectationFactory(customer=customer)
-        RegisterItemFactory(customer=customer)
-        yesterday = datetime.date.today() - datetime.timedelta(days=1)
-        ActionItemFactory(customer=customer, owner_contact=contact, due_date=yesterday)
-        ActionItemFactory(customer=customer, owner_member=rm_a, status=ActionItem.Status.DONE)
+    customer = CustomerFactory(relationship_manager=rm_a, division="Finance")
+    purchaser = PurchaserFactory(customer=customer)
+    contact = ContactFactory(customer=customer, purchaser=purchaser)
+    ExpectationFactory(customer=customer)
+    RegisterItemFactory(customer=customer)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    ActionItemFactory(customer=customer, owner_contact=contact, due_date=yesterday)
+    ActionItemFactory(customer=customer, owner_member=rm_a, status=ActionItem.Status.DONE)
     paths = {
         "customers": "/api/v1/customers/",
         "purchasers": "/api/v1/purchasers/",
@@ -232,8 +199,7 @@ def test_times_are_given_in_the_offices_time_zone(api, tenant_a, rm_a, client, a
 
     tenant_a.time_zone = "Pacific/Auckland"
     tenant_a.save()
-    with tenant_context(tenant_a):
-        customer = CustomerFactory(relationship_manager=rm_a)
+    customer = CustomerFactory(relationship_manager=rm_a)
     offset = timezone.now().astimezone(ZoneInfo("Pacific/Auckland")).strftime("%z")
     offset = f"{offset[:3]}:{offset[3:]}"
     body = api.get(f"/api/v1/customers/{customer.pk}/").json()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from brm.audit.models import AuditEvent
 from brm.tenancy.context import tenant_context
 from customers.models import Contact, Customer, Purchaser, RelationshipManagerAssignment
+from tests.kit import in_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +45,7 @@ def test_preview_shows_what_will_be_created_and_saves_nothing_yet(client, tenant
         (6, "contact", "create"),
     ]
     assert "Confirm and save" in response.content.decode()
-    with tenant_context(tenant_a):
-        assert not Customer.objects.exists()
+    assert in_tenant(tenant_a, lambda: not Customer.objects.exists())
 
 
 def test_confirming_creates_everything_with_references_and_history(client, tenant_a, admin_a, rm_a):

@@ -8,37 +8,35 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from customers import imports
-from tests.conftest import make_member
 from tests.factories import ContactFactory, CustomerFactory, PurchaserFactory
+from tests.kit import in_tenant, make_member
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def office_a(tenant_a, rm_a, customer_record):
-    with tenant_context(tenant_a):
-        finance = customer_record
-        payroll = PurchaserFactory(customer=finance, name="Payroll", it_contact=rm_a, notes="n")
-        pat = ContactFactory(
-            customer=finance,
-            purchaser=payroll,
-            name="Pat Payroll",
-            email="pat@finance.example",
-            phone="+31 20 555 0101",
-            influence="high",
-            authority="recommends",
-            interests='Fast "payroll", fewer clicks\nand a second line',
-        )
-        payroll.manager = pat
-        payroll.save()
-        nora = ContactFactory(customer=finance, name="Nora Noemail", email="")
-        finance.counterpart = nora
-        finance.strategy = "=SUM(A1) is not a formula here"
-        finance.save()
-        CustomerFactory(name="Sales", status="prospect", relationship_manager=rm_a)
+    finance = customer_record
+    payroll = PurchaserFactory(customer=finance, name="Payroll", it_contact=rm_a, notes="n")
+    pat = ContactFactory(
+        customer=finance,
+        purchaser=payroll,
+        name="Pat Payroll",
+        email="pat@finance.example",
+        phone="+31 20 555 0101",
+        influence="high",
+        authority="recommends",
+        interests='Fast "payroll", fewer clicks\nand a second line',
+    )
+    payroll.manager = pat
+    in_tenant(tenant_a, payroll.save)
+    nora = ContactFactory(customer=finance, name="Nora Noemail", email="")
+    finance.counterpart = nora
+    finance.strategy = "=SUM(A1) is not a formula here"
+    in_tenant(tenant_a, finance.save)
+    CustomerFactory(name="Sales", status="prospect", relationship_manager=rm_a)
     return tenant_a
 
 
@@ -93,8 +91,7 @@ def test_export_holds_only_this_office_and_reads_it_after_the_middleware(
     client, office_a, admin_a, tenant_b
 ):
     rm_b = make_member(tenant_b, Role.RELATIONSHIP_MANAGER, email="rm@b.example.test")
-    with tenant_context(tenant_b):
-        CustomerFactory(name="Secret customer of B", relationship_manager=rm_b)
+    CustomerFactory(name="Secret customer of B", relationship_manager=rm_b)
     client.force_login(admin_a.user)
     text = _export(client, office_a).decode("utf-8-sig")
     assert "Finance" in text and "Sales" in text

@@ -4,9 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from brm.tenancy.context import tenant_context
 from customers import imports
 from customers.models import Customer
+from tests.kit import in_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,7 @@ def test_a_confirmation_for_another_file_saves_nothing(client, tenant_a, admin_a
     )
 
     assert "Another file was uploaded since" in response.content.decode()
-    with tenant_context(tenant_a):
-        assert not Customer.objects.exists()
+    assert in_tenant(tenant_a, lambda: not Customer.objects.exists())
 
 
 def test_without_an_upload_the_preview_says_so_and_confirms_nothing(client, tenant_a, admin_a):
@@ -43,8 +42,7 @@ def test_without_an_upload_the_preview_says_so_and_confirms_nothing(client, tena
     url = reverse("customers:import_preview", args=[tenant_a.slug])
     assert "nothing to preview" in client.get(url).content.decode()
     client.post(url, {"digest": "x", "text": "record,customer\ncustomer,Injected\n"})
-    with tenant_context(tenant_a):
-        assert not Customer.objects.exists()
+    assert in_tenant(tenant_a, lambda: not Customer.objects.exists())
 
 
 def test_a_file_over_the_size_cap_is_refused(client, tenant_a, admin_a, monkeypatch):

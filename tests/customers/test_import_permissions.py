@@ -9,7 +9,7 @@ from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from customers import imports
 from customers.models import Customer
-from tests.conftest import make_member
+from tests.kit import in_tenant, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,7 @@ def test_read_only_staff_cannot_import(client, tenant_a, rm_a, role):
         reverse("customers:import_upload", args=[tenant_a.slug]), {"file": upload}
     )
     assert response.status_code == 403
-    with tenant_context(tenant_a):
-        assert not Customer.objects.exists()
+    assert in_tenant(tenant_a, lambda: not Customer.objects.exists())
 
 
 def test_the_import_service_refuses_an_analyst(tenant_a, rm_a):

@@ -3,42 +3,31 @@
 import pytest
 from django.urls import reverse
 
-from brm.audit.models import AuditEvent
-from brm.tenancy.context import tenant_context
-from brm.tenancy.models import Membership, Role
+from brm.tenancy.models import Role
 from customers.models import ActionItem, ActionItemComment
-from tests.conftest import make_member
 from tests.factories import ActionItemFactory, ContactFactory, PurchaserFactory
+from tests.kit import assert_audited, in_tenant, make_portal_member, refreshed
 
 pytestmark = pytest.mark.django_db
 
 
-def _portal_member(tenant, contact, role):
-    m = make_member(tenant, role, email=contact.email)
-    with tenant_context(tenant):
-        contact.membership = m
-        contact.save()
-        return Membership.objects.get(pk=m.pk)
-
-
 @pytest.fixture
 def items(tenant_a, customer_record):
-    with tenant_context(tenant_a):
-        unit = PurchaserFactory(customer=customer_record, name="Payroll")
-        pat = ContactFactory(customer=customer_record, purchaser=unit, name="Pat Payroll")
-        return {
-            "mine": ActionItemFactory(
-                customer=customer_record,
-                owner_contact=customer_record.business_manager,
-                title="Send figures",
-            ),
-            "pats": ActionItemFactory(customer=customer_record, owner_contact=pat, title="Order"),
-        }
+    unit = PurchaserFactory(customer=customer_record, name="Payroll")
+    pat = ContactFactory(customer=customer_record, purchaser=unit, name="Pat Payroll")
+    return {
+        "mine": ActionItemFactory(
+            customer=customer_record,
+            owner_contact=customer_record.business_manager,
+            title="Send figures",
+        ),
+        "pats": ActionItemFactory(customer=customer_record, owner_contact=pat, title="Order"),
+    }
 
 
 @pytest.fixture
 def bea(tenant_a, customer_record):
-    return _portal_member(tenant_a, customer_record.business_manager, Role.CUSTOMER)
+    return make_portal_member(customer_record.business_manager, Role.CUSTOMER)
 
 
 def _url(tenant, name, item):
@@ -53,8 +42,7 @@ def test_owner_comments_on_their_action_item(client, tenant_a, bea, items):
         follow=True,
     )
     assert "Figures are on their way." in response.content.decode()
-    with tenant_context(tenant_a):
-        comment = ActionItemComment.objects.get()
+    comment = in_tenant(tenant_a, lambda: ActionItemComment.objects.get())
     assert comment.action_item_id == items["mine"].pk
     assert comment.author == bea.user
 
@@ -64,8 +52,7 @@ def test_an_empty_comment_is_a_form_error(client, tenant_a, bea, items):
     response = client.post(_url(tenant_a, "portal_action_item", items["mine"]), {"body": "  "})
     assert response.status_code == 200
     assert "is-invalid" in response.content.decode()
-    with tenant_context(tenant_a):
-        assert not ActionItemComment.objects.exists()
+    assert in_tenant(tenant_a, lambda: not ActionItemComment.objects.exists())
 
 
 def test_owner_marks_their_action_item_done(client, tenant_a, bea, items):
@@ -76,12 +63,10 @@ def test_owner_marks_their_action_item_done(client, tenant_a, bea, items):
     response = client.post(_url(tenant_a, "portal_action_item_done", items["mine"]), follow=True)
 
     assert "is marked as done" in response.content.decode()
-    with tenant_context(tenant_a):
-        item = ActionItem.objects.get(pk=items["mine"].pk)
-        event = AuditEvent.objects.get(action="action_item.updated", object_id=str(item.pk))
+    item = refreshed(items["mine"])
+    event = assert_audited(tenant_a, "action_item.updated", obj=item, actor=bea.user)
     assert item.status == ActionItem.Status.DONE
     assert item.completed_at is not None
-    assert event.actor == bea.user
     assert event.changes["status"] == ["open", "done"]
 
 
@@ -90,6 +75,5 @@ def test_someone_elses_action_item_cannot_be_commented_or_completed(client, tena
     pats = items["pats"]
     assert client.post(_url(tenant_a, "portal_action_item", pats), {"body": "x"}).status_code == 404
     assert client.post(_url(tenant_a, "portal_action_item_done", pats)).status_code == 404
-    with tenant_context(tenant_a):
-        assert not ActionItemComment.objects.exists()
-        assert ActionItem.objects.get(pk=pats.pk).status == ActionItem.Status.OPEN
+    assert not in_tenant(tenant_a, ActionItemComment.objects.exists)
+    assert refreshed(pats).status == ActionItem.Status.OPEN

@@ -3,10 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from brm.tenancy.context import tenant_context
-from brm.tenancy.models import Membership, Role
+from brm.tenancy.models import Role
 from customers.models import BusinessExpectation
-from tests.conftest import make_member
 from tests.factories import (
     ActionItemFactory,
     ContactFactory,
@@ -14,50 +12,40 @@ from tests.factories import (
     ExpectationFactory,
     PurchaserFactory,
 )
+from tests.kit import in_tenant, make_portal_member
 
 pytestmark = pytest.mark.django_db
 
 
-def _portal_member(tenant, contact, role):
-    m = make_member(tenant, role, email=contact.email)
-    with tenant_context(tenant):
-        contact.membership = m
-        contact.save()
-        return Membership.objects.get(pk=m.pk)
-
-
 @pytest.fixture
 def world(tenant_a, rm_a, customer_record):
-    with tenant_context(tenant_a):
-        finance = customer_record
-        finance.division = "Corporate functions"
-        finance.strategy = "Close the books in three days"
-        finance.notes = "Internal: budget cut coming"
-        finance.save()
-        bea = finance.business_manager
-        payroll = PurchaserFactory(customer=finance, name="Payroll")
-        pat = ContactFactory(customer=finance, purchaser=payroll, name="Pat Payroll")
-        sales = CustomerFactory(name="Sales", relationship_manager=rm_a)
-        w = {
-            "finance": finance,
-            "bea": bea,
-            "payroll": payroll,
-            "pat": pat,
-            "proposed": ExpectationFactory(customer=finance, title="Payroll runs on time"),
-            "draft": ExpectationFactory(
-                customer=finance, title="Half-baked idea", status=BusinessExpectation.Status.DRAFT
-            ),
-            "mine": ActionItemFactory(customer=finance, owner_contact=bea, title="Send figures"),
-            "pats": ActionItemFactory(customer=finance, owner_contact=pat, title="Pat's chore"),
-            "sales": sales,
-            "field": PurchaserFactory(customer=sales, name="Field sales"),
-            "sam": ContactFactory(customer=sales, name="Sam Seller"),
-            "sales_expectation": ExpectationFactory(customer=sales, title="CRM never down"),
-        }
-        w["sales_item"] = ActionItemFactory(
-            customer=sales, owner_contact=w["sam"], title="Sales chore"
-        )
-    w["member"] = _portal_member(tenant_a, bea, Role.CUSTOMER)
+    finance = customer_record
+    finance.division = "Corporate functions"
+    finance.strategy = "Close the books in three days"
+    finance.notes = "Internal: budget cut coming"
+    in_tenant(tenant_a, finance.save)
+    bea = finance.business_manager
+    payroll = PurchaserFactory(customer=finance, name="Payroll")
+    pat = ContactFactory(customer=finance, purchaser=payroll, name="Pat Payroll")
+    sales = CustomerFactory(name="Sales", relationship_manager=rm_a)
+    w = {
+        "finance": finance,
+        "bea": bea,
+        "payroll": payroll,
+        "pat": pat,
+        "proposed": ExpectationFactory(customer=finance, title="Payroll runs on time"),
+        "draft": ExpectationFactory(
+            customer=finance, title="Half-baked idea", status=BusinessExpectation.Status.DRAFT
+        ),
+        "mine": ActionItemFactory(customer=finance, owner_contact=bea, title="Send figures"),
+        "pats": ActionItemFactory(customer=finance, owner_contact=pat, title="Pat's chore"),
+        "sales": sales,
+        "field": PurchaserFactory(customer=sales, name="Field sales"),
+        "sam": ContactFactory(customer=sales, name="Sam Seller"),
+        "sales_expectation": ExpectationFactory(customer=sales, title="CRM never down"),
+    }
+    w["sales_item"] = ActionItemFactory(customer=sales, owner_contact=w["sam"], title="Sales chore")
+    w["member"] = make_portal_member(bea, Role.CUSTOMER)
     return w
 
 

@@ -4,32 +4,22 @@ import pytest
 from django.urls import reverse
 
 from brm.audit.models import AuditEvent
-from brm.tenancy.context import tenant_context
-from brm.tenancy.models import Membership, Role
+from brm.tenancy.models import Role
 from customers.models import BusinessExpectation
-from tests.conftest import make_member
 from tests.factories import ContactFactory, ExpectationFactory, PurchaserFactory
+from tests.kit import assert_audited, in_tenant, make_portal_member, refreshed
 
 pytestmark = pytest.mark.django_db
 
 
-def _portal_member(tenant, contact, role):
-    m = make_member(tenant, role, email=contact.email)
-    with tenant_context(tenant):
-        contact.membership = m
-        contact.save()
-        return Membership.objects.get(pk=m.pk)
-
-
 @pytest.fixture
 def expectation(tenant_a, customer_record):
-    with tenant_context(tenant_a):
-        return ExpectationFactory(
-            customer=customer_record,
-            title="Payroll runs on time",
-            acceptance_criteria="Salaries paid by the 25th",
-            metrics="99.5% of runs on time",
-        )
+    return ExpectationFactory(
+        customer=customer_record,
+        title="Payroll runs on time",
+        acceptance_criteria="Salaries paid by the 25th",
+        metrics="99.5% of runs on time",
+    )
 
 
 def _agree_url(tenant, expectation):
@@ -43,7 +33,7 @@ def test_customer_agrees_a_proposed_expectation_after_seeing_what_is_agreed(
     client, tenant_a, customer_record, expectation
 ):
     bea = customer_record.business_manager
-    member = _portal_member(tenant_a, bea, Role.CUSTOMER)
+    member = make_portal_member(bea, Role.CUSTOMER)
     client.force_login(member.user)
     confirm = client.get(_agree_url(tenant_a, expectation)).content.decode()
     assert "I agree to “Payroll runs on time”" in confirm
@@ -53,32 +43,30 @@ def test_customer_agrees_a_proposed_expectation_after_seeing_what_is_agreed(
 
     assert response.status_code == 200
     assert "You agreed" in response.content.decode()
-    with tenant_context(tenant_a):
-        expectation.refresh_from_db()
-        event = AuditEvent.objects.get(action="expectation.agreed")
+    refreshed(expectation)
+    assert_audited(tenant_a, "expectation.agreed", obj=expectation, actor=member.user)
     assert expectation.status == BusinessExpectation.Status.AGREED
     assert expectation.agreed_by_business_id == bea.pk
     assert expectation.agreed_at is not None
-    assert event.actor == member.user
 
 
 def test_an_agreed_expectation_is_not_agreed_twice(client, tenant_a, customer_record, expectation):
-    member = _portal_member(tenant_a, customer_record.business_manager, Role.CUSTOMER)
+    member = make_portal_member(customer_record.business_manager, Role.CUSTOMER)
     client.force_login(member.user)
     client.post(_agree_url(tenant_a, expectation))
     response = client.post(_agree_url(tenant_a, expectation), follow=True)
     assert "Only a proposed expectation can be agreed." in response.content.decode()
-    with tenant_context(tenant_a):
-        assert AuditEvent.objects.filter(action="expectation.agreed").count() == 1
+    assert in_tenant(
+        tenant_a, lambda: AuditEvent.objects.filter(action="expectation.agreed").count() == 1
+    )
 
 
 def test_purchaser_reads_the_expectation_but_gets_403_when_agreeing(
     client, tenant_a, customer_record, expectation
 ):
-    with tenant_context(tenant_a):
-        unit = PurchaserFactory(customer=customer_record, name="Payroll")
-        pat = ContactFactory(customer=customer_record, purchaser=unit, name="Pat Payroll")
-    member = _portal_member(tenant_a, pat, Role.PURCHASER)
+    unit = PurchaserFactory(customer=customer_record, name="Payroll")
+    pat = ContactFactory(customer=customer_record, purchaser=unit, name="Pat Payroll")
+    member = make_portal_member(pat, Role.PURCHASER)
     client.force_login(member.user)
 
     detail = client.get(
@@ -92,6 +80,5 @@ def test_purchaser_reads_the_expectation_but_gets_403_when_agreeing(
     assert "I agree" not in client.get(_agree_url(tenant_a, expectation)).content.decode()
 
     assert client.post(_agree_url(tenant_a, expectation)).status_code == 403
-    with tenant_context(tenant_a):
-        expectation.refresh_from_db()
+    refreshed(expectation)
     assert expectation.status == BusinessExpectation.Status.PROPOSED

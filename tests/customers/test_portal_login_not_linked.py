@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from brm.tenancy.context import tenant_context
 from tests.factories import ActionItemFactory, ExpectationFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +27,8 @@ def test_unlinked_login_sees_the_empty_state_on_the_portal_home(client, tenant_a
 
 
 def test_unlinked_login_gets_404_for_every_record(client, tenant_a, customer_a, customer_record):
-    with tenant_context(tenant_a):
-        expectation = ExpectationFactory(customer=customer_record)
-        item = ActionItemFactory(customer=customer_record)
+    expectation = ExpectationFactory(customer=customer_record)
+    item = ActionItemFactory(customer=customer_record)
     client.force_login(customer_a.user)
     for name, pk in (("portal_expectation", expectation.pk), ("portal_action_item", item.pk)):
         path = reverse(f"customers:{name}", kwargs={"tenant_slug": tenant_a.slug, "pk": pk})

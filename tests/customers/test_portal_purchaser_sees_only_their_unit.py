@@ -3,44 +3,34 @@
 import pytest
 from django.urls import reverse
 
-from brm.tenancy.context import tenant_context
-from brm.tenancy.models import Membership, Role
-from tests.conftest import make_member
+from brm.tenancy.models import Role
 from tests.factories import ActionItemFactory, ContactFactory, PurchaserFactory
+from tests.kit import in_tenant, make_portal_member
 
 pytestmark = pytest.mark.django_db
 
 
-def _portal_member(tenant, contact, role):
-    m = make_member(tenant, role, email=contact.email)
-    with tenant_context(tenant):
-        contact.membership = m
-        contact.save()
-        return Membership.objects.get(pk=m.pk)
-
-
 @pytest.fixture
 def world(tenant_a, customer_record):
-    with tenant_context(tenant_a):
-        customer_record.strategy = "Close the books in three days"
-        customer_record.save()
-        payroll = PurchaserFactory(customer=customer_record, name="Payroll")
-        treasury = PurchaserFactory(customer=customer_record, name="Treasury")
-        pat = ContactFactory(customer=customer_record, purchaser=payroll, name="Pat Payroll")
-        w = {
-            "payroll": payroll,
-            "treasury": treasury,
-            "pat": pat,
-            "pia": ContactFactory(customer=customer_record, purchaser=payroll, name="Pia Pay"),
-            "tom": ContactFactory(customer=customer_record, purchaser=treasury, name="Tom Treas"),
-            "pats": ActionItemFactory(customer=customer_record, owner_contact=pat, title="Order"),
-            "beas": ActionItemFactory(
-                customer=customer_record,
-                owner_contact=customer_record.business_manager,
-                title="Approve budget",
-            ),
-        }
-    w["member"] = _portal_member(tenant_a, pat, Role.PURCHASER)
+    customer_record.strategy = "Close the books in three days"
+    in_tenant(tenant_a, customer_record.save)
+    payroll = PurchaserFactory(customer=customer_record, name="Payroll")
+    treasury = PurchaserFactory(customer=customer_record, name="Treasury")
+    pat = ContactFactory(customer=customer_record, purchaser=payroll, name="Pat Payroll")
+    w = {
+        "payroll": payroll,
+        "treasury": treasury,
+        "pat": pat,
+        "pia": ContactFactory(customer=customer_record, purchaser=payroll, name="Pia Pay"),
+        "tom": ContactFactory(customer=customer_record, purchaser=treasury, name="Tom Treas"),
+        "pats": ActionItemFactory(customer=customer_record, owner_contact=pat, title="Order"),
+        "beas": ActionItemFactory(
+            customer=customer_record,
+            owner_contact=customer_record.business_manager,
+            title="Approve budget",
+        ),
+    }
+    w["member"] = make_portal_member(pat, Role.PURCHASER)
     return w
 
 

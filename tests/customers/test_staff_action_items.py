@@ -7,12 +7,10 @@ import re
 import pytest
 from django.utils import timezone
 
-from brm.audit.models import AuditEvent
-from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from customers.models import ActionItem, ActionItemComment
-from tests.conftest import make_member
-from tests.factories import ActionItemFactory, CustomerFactory
+from tests.factories import ActionItemCommentFactory, ActionItemFactory, CustomerFactory
+from tests.kit import assert_audited, in_tenant, make_member, refreshed
 
 pytestmark = pytest.mark.django_db
 
@@ -23,38 +21,37 @@ DAY = datetime.timedelta(days=1)
 @pytest.fixture
 def items(tenant_a, rm_a, customer_record):
     other_rm = make_member(tenant_a, Role.RELATIONSHIP_MANAGER, email="olga@a.example")
-    with tenant_context(tenant_a):
-        hr = CustomerFactory(name="Human resources", relationship_manager=rm_a)
-        make = ActionItemFactory
-        return {
-            "late": make(
-                customer=customer_record,
-                title="Send minutes",
-                owner_member=rm_a,
-                due_date=TODAY - DAY,
-            ),
-            "soon": make(customer=hr, title="Book review", owner_member=rm_a, due_date=TODAY + DAY),
-            "done": make(
-                customer=hr,
-                title="Archive contract",
-                owner_member=rm_a,
-                status="done",
-                due_date=TODAY - 9 * DAY,
-            ),
-            "others": make(
-                customer=hr,
-                title="Answer survey",
-                owner_member=other_rm,
-                due_date=TODAY - 2 * DAY,
-                status="in_progress",
-            ),
-            "business": make(
-                customer=customer_record,
-                title="Approve budget",
-                owner_contact=customer_record.business_manager,
-                due_date=TODAY + 5 * DAY,
-            ),
-        }
+    hr = CustomerFactory(name="Human resources", relationship_manager=rm_a)
+    make = ActionItemFactory
+    return {
+        "late": make(
+            customer=customer_record,
+            title="Send minutes",
+            owner_member=rm_a,
+            due_date=TODAY - DAY,
+        ),
+        "soon": make(customer=hr, title="Book review", owner_member=rm_a, due_date=TODAY + DAY),
+        "done": make(
+            customer=hr,
+            title="Archive contract",
+            owner_member=rm_a,
+            status="done",
+            due_date=TODAY - 9 * DAY,
+        ),
+        "others": make(
+            customer=hr,
+            title="Answer survey",
+            owner_member=other_rm,
+            due_date=TODAY - 2 * DAY,
+            status="in_progress",
+        ),
+        "business": make(
+            customer=customer_record,
+            title="Approve budget",
+            owner_contact=customer_record.business_manager,
+            due_date=TODAY + 5 * DAY,
+        ),
+    }
 
 
 def titles(client, tenant, query=""):
@@ -124,9 +121,8 @@ def test_tabs_keep_the_other_filters(client, tenant_a, rm_a, items, customer_rec
 
 
 def test_list_is_paginated(client, tenant_a, rm_a, customer_record):
-    with tenant_context(tenant_a):
-        for i in range(27):
-            ActionItemFactory(customer=customer_record, owner_member=rm_a, title=f"Item {i:02d}")
+    for i in range(27):
+        ActionItemFactory(customer=customer_record, owner_member=rm_a, title=f"Item {i:02d}")
     client.force_login(rm_a.user)
     assert len(titles(client, tenant_a, "?sort=title")) == 25
     assert titles(client, tenant_a, "?sort=title&page=2") == ["Item 25", "Item 26"]
@@ -142,10 +138,9 @@ def test_empty_mine_tab_says_so(client, tenant_a, admin_a, items):
 
 
 def test_item_page_shows_the_item_and_its_comments(client, tenant_a, rm_a, items):
-    with tenant_context(tenant_a):
-        ActionItemComment.objects.create(
-            action_item=items["late"], author=rm_a.user, body="Drafted, waiting for Bea."
-        )
+    ActionItemCommentFactory(
+        action_item=items["late"], author=rm_a.user, body="Drafted, waiting for Bea."
+    )
     client.force_login(rm_a.user)
     body = client.get(f"/t/{tenant_a.slug}/action-items/{items['late'].pk}/").content.decode()
     assert "Send minutes" in body and "Finance" in body
@@ -160,8 +155,7 @@ def test_comment_is_added_through_the_service(client, tenant_a, rm_a, items):
     response = client.post(path, {"body": "Sent to Bea today."})
     assert response.status_code == 302
     assert response.url == f"{path}#comments"
-    with tenant_context(tenant_a):
-        comment = ActionItemComment.objects.get()
+    comment = in_tenant(tenant_a, lambda: ActionItemComment.objects.get())
     assert (comment.body, comment.author, comment.action_item_id) == (
         "Sent to Bea today.",
         rm_a.user,
@@ -175,8 +169,7 @@ def test_blank_comment_is_refused_on_the_form(client, tenant_a, rm_a, items):
     response = client.post(f"/t/{tenant_a.slug}/action-items/{items['late'].pk}/", {"body": "  "})
     assert response.status_code == 200
     assert "body" in response.context["form"].errors
-    with tenant_context(tenant_a):
-        assert not ActionItemComment.objects.exists()
+    assert in_tenant(tenant_a, lambda: not ActionItemComment.objects.exists())
 
 
 def test_mark_done_closes_the_item_and_records_it(client, tenant_a, rm_a, items):
@@ -185,9 +178,8 @@ def test_mark_done_closes_the_item_and_records_it(client, tenant_a, rm_a, items)
     assert "Mark <strong>Send minutes</strong> as done?" in client.get(path).content.decode()
     response = client.post(path, follow=True)
     assert "Send minutes is done." in response.content.decode()
-    with tenant_context(tenant_a):
-        item = ActionItem.objects.get(pk=items["late"].pk)
-        assert AuditEvent.objects.filter(action="action_item.updated", object_id=item.pk).exists()
+    item = refreshed(items["late"])
+    assert_audited(tenant_a, "action_item.updated", obj=item, actor=rm_a.user)
     assert item.status == ActionItem.Status.DONE
     assert item.completed_at is not None
     assert titles(client, tenant_a, "?tab=overdue") == ["Answer survey"]

@@ -2,10 +2,9 @@
 
 import pytest
 
-from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
-from tests.conftest import make_member
 from tests.factories import ContactFactory, CustomerFactory, PurchaserFactory
+from tests.kit import in_tenant, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -15,20 +14,19 @@ def office(tenant_a, rm_a):
     """rm_a: 2 live customers (1 with a counterpart) with 3 purchasers (2 with an IT contact),
     plus a dormant one, left out. Olga: 1 customer with a counterpart, 1 purchaser without."""
     olga = make_member(tenant_a, Role.RELATIONSHIP_MANAGER, email="olga@a.example", name="Olga")
-    with tenant_context(tenant_a):
-        named = CustomerFactory(name="Finance", relationship_manager=rm_a)
-        named.counterpart = ContactFactory(customer=named)
-        named.save()
-        unnamed = CustomerFactory(name="Human resources", relationship_manager=rm_a)
-        PurchaserFactory(customer=named, name="Payroll", it_contact=rm_a)
-        PurchaserFactory(customer=named, name="Treasury", it_contact=olga)
-        PurchaserFactory(customer=unnamed, name="Recruiting")
-        dormant = CustomerFactory(name="Old plant", status="dormant", relationship_manager=rm_a)
-        PurchaserFactory(customer=dormant, name="Old unit")
-        olgas = CustomerFactory(name="Logistics", relationship_manager=olga)
-        olgas.counterpart = ContactFactory(customer=olgas)
-        olgas.save()
-        PurchaserFactory(customer=olgas, name="Warehouse")
+    named = CustomerFactory(name="Finance", relationship_manager=rm_a)
+    named.counterpart = ContactFactory(customer=named)
+    in_tenant(tenant_a, named.save)
+    unnamed = CustomerFactory(name="Human resources", relationship_manager=rm_a)
+    PurchaserFactory(customer=named, name="Payroll", it_contact=rm_a)
+    PurchaserFactory(customer=named, name="Treasury", it_contact=olga)
+    PurchaserFactory(customer=unnamed, name="Recruiting")
+    dormant = CustomerFactory(name="Old plant", status="dormant", relationship_manager=rm_a)
+    PurchaserFactory(customer=dormant, name="Old unit")
+    olgas = CustomerFactory(name="Logistics", relationship_manager=olga)
+    olgas.counterpart = ContactFactory(customer=olgas)
+    in_tenant(tenant_a, olgas.save)
+    PurchaserFactory(customer=olgas, name="Warehouse")
     return {"olga": olga}
 
 
@@ -88,9 +86,8 @@ def test_lists_what_is_missing(client, tenant_a, admin_a, office):
 
 
 def test_long_lists_are_capped_with_the_total(client, tenant_a, admin_a, rm_a):
-    with tenant_context(tenant_a):
-        for i in range(30):
-            CustomerFactory(name=f"Unit {i:02d}", relationship_manager=rm_a)
+    for i in range(30):
+        CustomerFactory(name=f"Unit {i:02d}", relationship_manager=rm_a)
     client.force_login(admin_a.user)
     body = client.get(f"/t/{tenant_a.slug}/coverage/").content.decode()
     assert "The first 25 of 30, by name." in body

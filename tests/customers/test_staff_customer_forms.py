@@ -3,11 +3,10 @@
 import pytest
 
 from brm.audit.models import AuditEvent
-from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
 from customers.models import Customer
-from tests.conftest import make_member
 from tests.factories import ContactFactory, CustomerFactory
+from tests.kit import assert_audited, in_tenant, make_member, refreshed
 
 pytestmark = pytest.mark.django_db
 
@@ -28,18 +27,16 @@ def valid(rm, **overrides):
 
 
 def count(tenant, **filters):
-    with tenant_context(tenant):
-        return Customer.objects.filter(**filters).count()
+    return in_tenant(tenant, lambda: Customer.objects.filter(**filters).count())
 
 
 def test_rm_creates_a_customer_and_lands_on_its_page(client, tenant_a, rm_a):
     client.force_login(rm_a.user)
     response = client.post(url(tenant_a, "new/"), valid(rm_a))
-    with tenant_context(tenant_a):
-        customer = Customer.objects.get(name="Logistics")
-        assert customer.relationship_manager == rm_a
-        assert customer.strategy == "Grow into two new countries."
-        assert AuditEvent.objects.filter(action="customer.created").count() == 1
+    customer = in_tenant(tenant_a, lambda: Customer.objects.get(name="Logistics"))
+    assert customer.relationship_manager_id == rm_a.pk
+    assert customer.strategy == "Grow into two new countries."
+    assert_audited(tenant_a, "customer.created", obj=customer, actor=rm_a.user)
     assert response.status_code == 302
     assert response.url == url(tenant_a, f"{customer.pk}/")
 
@@ -74,8 +71,7 @@ def test_a_portal_member_cannot_be_made_relationship_manager(client, tenant_a, r
 
 
 def test_duplicate_name_from_the_service_shows_on_the_form(client, tenant_a, rm_a):
-    with tenant_context(tenant_a):
-        CustomerFactory(name="Logistics", relationship_manager=rm_a)
+    CustomerFactory(name="Logistics", relationship_manager=rm_a)
     client.force_login(rm_a.user)
     response = client.post(url(tenant_a, "new/"), valid(rm_a))
     assert response.status_code == 200
@@ -90,9 +86,8 @@ def test_edit_saves_the_changes_and_records_them(client, tenant_a, rm_a, custome
         valid(rm_a, name="Finance", division="Group finance", status="active"),
     )
     assert response.status_code == 302
-    with tenant_context(tenant_a):
-        customer_record.refresh_from_db()
-        event = AuditEvent.objects.get(action="customer.updated")
+    refreshed(customer_record)
+    event = assert_audited(tenant_a, "customer.updated", obj=customer_record, actor=rm_a.user)
     assert customer_record.division == "Group finance"
     # The service compared with the stored values: the form did not change them beforehand.
     assert event.changes["division"] == ["Operations", "Group finance"]
@@ -106,23 +101,20 @@ def test_edit_with_errors_saves_nothing(client, tenant_a, rm_a, customer_record)
     )
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
-    with tenant_context(tenant_a):
-        customer_record.refresh_from_db()
+    refreshed(customer_record)
     assert (customer_record.name, customer_record.division) == ("Finance", "Operations")
 
 
 def test_business_manager_and_counterpart_are_chosen_among_this_customers_contacts(
     client, tenant_a, rm_a, customer_record
 ):
-    with tenant_context(tenant_a):
-        own = ContactFactory(customer=customer_record, name="Carl Counterpart")
-        stranger = ContactFactory(
-            customer=CustomerFactory(relationship_manager=rm_a), name="Stranger"
-        )
+    own = ContactFactory(customer=customer_record, name="Carl Counterpart")
+    stranger = ContactFactory(customer=CustomerFactory(relationship_manager=rm_a), name="Stranger")
     client.force_login(rm_a.user)
     form = client.get(url(tenant_a, f"{customer_record.pk}/edit/")).context["form"]
-    with tenant_context(tenant_a):  # the choices are read when listed
-        choices = {str(label) for _value, label in form.fields["counterpart"].choices}
+    choices = in_tenant(
+        tenant_a, lambda: {str(label) for _value, label in form.fields["counterpart"].choices}
+    )  # the choices are read when listed
     assert "Carl Counterpart" in choices
     assert "Stranger" not in choices
 
@@ -138,8 +130,9 @@ def test_business_manager_and_counterpart_are_chosen_among_this_customers_contac
         valid(rm_a, name="Finance", counterpart=own.pk),
     )
     assert response.status_code == 302
-    with tenant_context(tenant_a):
-        assert Customer.objects.get(pk=customer_record.pk).counterpart == own
+    assert in_tenant(
+        tenant_a, lambda: Customer.objects.get(pk=customer_record.pk).counterpart == own
+    )
 
 
 def test_delete_asks_first_then_deletes(client, tenant_a, rm_a, customer_record):
@@ -153,8 +146,9 @@ def test_delete_asks_first_then_deletes(client, tenant_a, rm_a, customer_record)
     assert response.status_code == 302
     assert response.url == url(tenant_a)
     assert count(tenant_a) == 0
-    with tenant_context(tenant_a):
-        assert AuditEvent.objects.filter(action="customer.deleted").exists()
+    assert in_tenant(
+        tenant_a, lambda: AuditEvent.objects.filter(action="customer.deleted").exists()
+    )
 
 
 def test_it_manager_may_write_too(client, tenant_a, rm_a):

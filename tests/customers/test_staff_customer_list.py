@@ -6,8 +6,8 @@ import pytest
 
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role
-from tests.conftest import make_member
 from tests.factories import CustomerFactory
+from tests.kit import in_tenant, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,9 @@ def rm_b(tenant_a):
 
 @pytest.fixture
 def customers(tenant_a, rm_a, rm_b):
-    with tenant_context(tenant_a):
-        return {
+    return in_tenant(
+        tenant_a,
+        lambda: {
             "finance": CustomerFactory(
                 name="Finance", division="Corporate", status="active", relationship_manager=rm_a
             ),
@@ -35,7 +36,8 @@ def customers(tenant_a, rm_a, rm_b):
             "logistics": CustomerFactory(
                 name="Logistics", division="Operations", status="dormant", relationship_manager=rm_b
             ),
-        }
+        },
+    )
 
 
 def names(response) -> list[str]:
@@ -101,9 +103,8 @@ def test_sorts_by_division_status_and_rm_both_ways(client, tenant_a, admin_a, cu
 
 
 def test_list_is_paginated_by_25_and_keeps_the_filters(client, tenant_a, admin_a, rm_a):
-    with tenant_context(tenant_a):
-        for i in range(30):
-            CustomerFactory(name=f"Unit {i:02d}", division="Plants", relationship_manager=rm_a)
+    for i in range(30):
+        CustomerFactory(name=f"Unit {i:02d}", division="Plants", relationship_manager=rm_a)
     client.force_login(admin_a.user)
     first = get(client, tenant_a, "?division=Plants")
     assert len(names(first)) == 25

@@ -8,7 +8,6 @@ from brm.tenancy.models import Invitation, Role
 from brm.tenancy.services import invitation_accept
 from customers import services
 from customers.models import Contact
-from tests.conftest import make_member
 from tests.factories import (
     ActionItemFactory,
     ContactFactory,
@@ -16,6 +15,7 @@ from tests.factories import (
     PurchaserFactory,
     RegisterItemFactory,
 )
+from tests.kit import in_tenant, make_member, make_portal_member
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +27,12 @@ def page(client, customer):
 
 
 def test_page_shows_each_panel_with_its_records(client, tenant_a, rm_a, customer_record):
-    with tenant_context(tenant_a):
-        unit = PurchaserFactory(customer=customer_record, name="Accounts payable", it_contact=rm_a)
-        ContactFactory(customer=customer_record, purchaser=unit, name="Paula Payable")
-        ExpectationFactory(customer=customer_record, title="Close in 3 days", status="proposed")
-        RegisterItemFactory(customer=customer_record, kind="opportunity", title="E-invoicing")
-        ActionItemFactory(customer=customer_record, title="Book the review", owner_member=rm_a)
-        ActionItemFactory(customer=customer_record, title="Old and done", status="done")
+    unit = PurchaserFactory(customer=customer_record, name="Accounts payable", it_contact=rm_a)
+    ContactFactory(customer=customer_record, purchaser=unit, name="Paula Payable")
+    ExpectationFactory(customer=customer_record, title="Close in 3 days", status="proposed")
+    RegisterItemFactory(customer=customer_record, kind="opportunity", title="E-invoicing")
+    ActionItemFactory(customer=customer_record, title="Book the review", owner_member=rm_a)
+    ActionItemFactory(customer=customer_record, title="Old and done", status="done")
     client.force_login(rm_a.user)
     body = page(client, customer_record)
     for text in (
@@ -97,12 +96,9 @@ def test_history_covers_contacts_and_expectations(client, tenant_a, rm_a, custom
 
 
 def test_agreed_expectation_shows_who_agreed_and_when(client, tenant_a, rm_a, customer_record):
-    portal = make_member(tenant_a, Role.CUSTOMER, email="bea@finance.example")
+    portal = make_portal_member(customer_record.business_manager, Role.CUSTOMER)
+    expectation = ExpectationFactory(customer=customer_record, title="Close in 3 days")
     with tenant_context(tenant_a):
-        bea = Contact.objects.get(name="Bea Budget")
-        bea.membership = portal
-        bea.save()
-        expectation = ExpectationFactory(customer=customer_record, title="Close in 3 days")
         services.expectation_agree(expectation=expectation, membership=portal)
     client.force_login(rm_a.user)
     body = page(client, customer_record)
@@ -136,8 +132,7 @@ def test_portal_status_of_contacts_none_invited_linked(client, tenant_a, rm_a, c
 def test_invite_emails_the_contact_and_says_so(
     client, tenant_a, rm_a, customer_record, django_capture_on_commit_callbacks
 ):
-    with tenant_context(tenant_a):
-        bea = Contact.objects.get(name="Bea Budget")
+    bea = in_tenant(tenant_a, lambda: Contact.objects.get(name="Bea Budget"))
     client.force_login(rm_a.user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/t/{tenant_a.slug}/contacts/{bea.pk}/invite/", follow=True)
@@ -145,15 +140,15 @@ def test_invite_emails_the_contact_and_says_so(
     assert "A portal invitation was emailed to bea@finance.example" in body
     assert "Customer (business manager)" in body  # the business manager invites as the customer
     assert [m.to for m in mail.outbox] == [["bea@finance.example"]]
-    with tenant_context(tenant_a):
-        assert Contact.objects.get(pk=bea.pk).portal_invitation.role == Role.CUSTOMER
+    assert in_tenant(
+        tenant_a, lambda: Contact.objects.get(pk=bea.pk).portal_invitation.role == Role.CUSTOMER
+    )
 
 
 def test_invite_asks_first_and_explains_who_cannot_be_invited(
     client, tenant_a, rm_a, customer_record
 ):
-    with tenant_context(tenant_a):
-        loner = ContactFactory(customer=customer_record, name="Lone Stakeholder")
+    loner = ContactFactory(customer=customer_record, name="Lone Stakeholder")
     client.force_login(rm_a.user)
     bea_page = client.get(
         f"/t/{tenant_a.slug}/contacts/{customer_record.business_manager_id}/invite/"
@@ -166,14 +161,12 @@ def test_invite_asks_first_and_explains_who_cannot_be_invited(
     response = client.post(f"/t/{tenant_a.slug}/contacts/{loner.pk}/invite/", follow=True)
     assert "can be invited to the portal" in response.content.decode()
     assert mail.outbox == []
-    with tenant_context(tenant_a):
-        assert not Invitation.objects.filter(email=loner.email).exists()
+    assert in_tenant(tenant_a, lambda: not Invitation.objects.filter(email=loner.email).exists())
 
 
 def test_more_than_ten_open_items_link_to_the_full_list(client, tenant_a, rm_a, customer_record):
-    with tenant_context(tenant_a):
-        for i in range(12):
-            ActionItemFactory(customer=customer_record, title=f"Item {i}")
+    for i in range(12):
+        ActionItemFactory(customer=customer_record, title=f"Item {i}")
     client.force_login(rm_a.user)
     body = page(client, customer_record)
     assert "Showing 10 of 12 open items." in body

@@ -3,7 +3,6 @@
 import pytest
 
 from brm.audit.models import AuditEvent
-from brm.tenancy.context import tenant_context
 from customers.models import (
     ActionItem,
     BusinessExpectation,
@@ -19,6 +18,7 @@ from tests.factories import (
     PurchaserFactory,
     RegisterItemFactory,
 )
+from tests.kit import in_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +32,11 @@ def signed_in(client, rm_a):
 @pytest.fixture
 def stranger(tenant_a, rm_a):
     """A contact and a purchaser of another customer of the same office."""
-    with tenant_context(tenant_a):
-        other = CustomerFactory(relationship_manager=rm_a, name="Other")
-        return {
-            "contact": ContactFactory(customer=other, name="Stranger"),
-            "purchaser": PurchaserFactory(customer=other, name="Other unit"),
-        }
-
-
-def in_a(tenant, fn):
-    with tenant_context(tenant):
-        return fn()
+    other = CustomerFactory(relationship_manager=rm_a, name="Other")
+    return {
+        "contact": ContactFactory(customer=other, name="Stranger"),
+        "purchaser": PurchaserFactory(customer=other, name="Other unit"),
+    }
 
 
 def detail(tenant, customer, anchor):
@@ -59,7 +53,7 @@ def test_purchaser_is_added_with_manager_and_it_contact(signed_in, tenant_a, rm_
     )
     assert response.status_code == 302
     assert response.url == detail(tenant_a, customer_record, "purchasers")
-    purchaser = in_a(tenant_a, lambda: Purchaser.objects.get(name="Payroll"))
+    purchaser = in_tenant(tenant_a, lambda: Purchaser.objects.get(name="Payroll"))
     assert purchaser.customer_id == customer_record.pk
     assert purchaser.it_contact_id == rm_a.pk
 
@@ -74,26 +68,26 @@ def test_purchaser_manager_must_be_this_customers_contact(
     assert response.status_code == 200
     # Neither a stranger nor a portal user is among the choices.
     assert set(response.context["form"].errors) == {"manager", "it_contact"}
-    assert not in_a(tenant_a, lambda: Purchaser.objects.filter(name="Payroll").exists())
+    assert not in_tenant(tenant_a, lambda: Purchaser.objects.filter(name="Payroll").exists())
 
 
 def test_purchaser_edit_is_recorded_with_the_old_value(signed_in, tenant_a, customer_record):
-    purchaser = in_a(tenant_a, lambda: PurchaserFactory(customer=customer_record, name="Payroll"))
+    purchaser = PurchaserFactory(customer=customer_record, name="Payroll")
     response = signed_in.post(
         f"/t/{tenant_a.slug}/purchasers/{purchaser.pk}/edit/", {"name": "Payroll & pensions"}
     )
     assert response.status_code == 302
-    event = in_a(tenant_a, lambda: AuditEvent.objects.get(action="purchaser.updated"))
+    event = in_tenant(tenant_a, lambda: AuditEvent.objects.get(action="purchaser.updated"))
     assert event.changes == {"name": ["Payroll", "Payroll & pensions"]}
 
 
 def test_purchaser_delete_asks_first(signed_in, tenant_a, customer_record):
-    purchaser = in_a(tenant_a, lambda: PurchaserFactory(customer=customer_record, name="Payroll"))
+    purchaser = PurchaserFactory(customer=customer_record, name="Payroll")
     path = f"/t/{tenant_a.slug}/purchasers/{purchaser.pk}/delete/"
     assert "Delete Payroll" in signed_in.get(path).content.decode()
-    assert in_a(tenant_a, lambda: Purchaser.objects.count()) == 1
+    assert in_tenant(tenant_a, lambda: Purchaser.objects.count()) == 1
     assert signed_in.post(path).url == detail(tenant_a, customer_record, "purchasers")
-    assert in_a(tenant_a, lambda: Purchaser.objects.count()) == 0
+    assert in_tenant(tenant_a, lambda: Purchaser.objects.count()) == 0
 
 
 # Contacts ----------------------------------------------------------------------------------------
@@ -102,7 +96,7 @@ def test_purchaser_delete_asks_first(signed_in, tenant_a, customer_record):
 def test_contact_is_added_to_one_of_this_customers_purchasers(
     signed_in, tenant_a, customer_record, stranger
 ):
-    unit = in_a(tenant_a, lambda: PurchaserFactory(customer=customer_record, name="Payroll"))
+    unit = PurchaserFactory(customer=customer_record, name="Payroll")
     path = f"/t/{tenant_a.slug}/customers/{customer_record.pk}/contacts/new/"
     contact = {
         "name": "Paula",
@@ -115,7 +109,7 @@ def test_contact_is_added_to_one_of_this_customers_purchasers(
     assert "purchaser" in response.context["form"].errors
     response = signed_in.post(path, {**contact, "purchaser": unit.pk})
     assert response.status_code == 302
-    saved = in_a(tenant_a, lambda: Contact.objects.get(name="Paula"))
+    saved = in_tenant(tenant_a, lambda: Contact.objects.get(name="Paula"))
     assert (saved.purchaser_id, saved.email, saved.influence) == (
         unit.pk,
         "paula@finance.example",
@@ -133,20 +127,20 @@ def test_duplicate_contact_email_shows_on_the_form_and_saves_nothing(
     assert response.status_code == 200
     assert "This customer has a contact with this email already." in response.content.decode()
     assert 'value="Bea again"' in response.content.decode()
-    assert not in_a(tenant_a, lambda: Contact.objects.filter(name="Bea again").exists())
+    assert not in_tenant(tenant_a, lambda: Contact.objects.filter(name="Bea again").exists())
 
 
 def test_contact_edit_and_delete(signed_in, tenant_a, customer_record):
-    contact = in_a(tenant_a, lambda: ContactFactory(customer=customer_record, name="Carl"))
+    contact = ContactFactory(customer=customer_record, name="Carl")
     response = signed_in.post(
         f"/t/{tenant_a.slug}/contacts/{contact.pk}/edit/",
         {"name": "Carl", "title": "CFO", "email": contact.email, "authority": "decides"},
     )
     assert response.status_code == 302
-    assert in_a(tenant_a, lambda: Contact.objects.get(pk=contact.pk).title) == "CFO"
+    assert in_tenant(tenant_a, lambda: Contact.objects.get(pk=contact.pk).title) == "CFO"
     response = signed_in.post(f"/t/{tenant_a.slug}/contacts/{contact.pk}/delete/")
     assert response.url == detail(tenant_a, customer_record, "contacts")
-    assert not in_a(tenant_a, lambda: Contact.objects.filter(pk=contact.pk).exists())
+    assert not in_tenant(tenant_a, lambda: Contact.objects.filter(pk=contact.pk).exists())
 
 
 # Business expectations ---------------------------------------------------------------------------
@@ -169,37 +163,34 @@ def test_agreed_is_not_a_status_staff_can_choose(signed_in, tenant_a, customer_r
         },
     )
     assert response.status_code == 302
-    saved = in_a(tenant_a, lambda: BusinessExpectation.objects.get(title="Payroll on time"))
+    saved = in_tenant(tenant_a, lambda: BusinessExpectation.objects.get(title="Payroll on time"))
     assert saved.status == "proposed"
 
 
 def test_editing_an_agreed_expectation_shows_who_agreed_and_reopens_it(
     signed_in, tenant_a, customer_record
 ):
-    expectation = in_a(
-        tenant_a,
-        lambda: ExpectationFactory(
-            customer=customer_record,
-            title="Close in 3 days",
-            status="agreed",
-            agreed_by_business=customer_record.business_manager,
-        ),
+    expectation = ExpectationFactory(
+        customer=customer_record,
+        title="Close in 3 days",
+        status="agreed",
+        agreed_by_business=customer_record.business_manager,
     )
     path = f"/t/{tenant_a.slug}/expectations/{expectation.pk}/edit/"
     response = signed_in.get(path)
     assert "Agreed by Bea Budget" in response.content.decode()
     response = signed_in.post(path, {"title": "Close in 2 days", "status": "agreed"})
     assert response.status_code == 302
-    saved = in_a(tenant_a, lambda: BusinessExpectation.objects.get(pk=expectation.pk))
+    saved = in_tenant(tenant_a, lambda: BusinessExpectation.objects.get(pk=expectation.pk))
     assert (saved.title, saved.status) == ("Close in 2 days", "proposed")
 
 
 def test_expectation_delete_asks_first(signed_in, tenant_a, customer_record):
-    expectation = in_a(tenant_a, lambda: ExpectationFactory(customer=customer_record))
+    expectation = ExpectationFactory(customer=customer_record)
     path = f"/t/{tenant_a.slug}/expectations/{expectation.pk}/delete/"
     assert signed_in.get(path).status_code == 200
     signed_in.post(path)
-    assert not in_a(tenant_a, lambda: BusinessExpectation.objects.exists())
+    assert not in_tenant(tenant_a, lambda: BusinessExpectation.objects.exists())
 
 
 # Register ----------------------------------------------------------------------------------------
@@ -220,7 +211,7 @@ def test_register_item_with_owner_and_review_date(signed_in, tenant_a, rm_a, cus
         },
     )
     assert response.status_code == 302
-    item = in_a(tenant_a, lambda: RegisterItem.objects.get())
+    item = in_tenant(tenant_a, lambda: RegisterItem.objects.get())
     assert (item.owner_id, str(item.review_date)) == (rm_a.pk, "2031-03-01")
     response = signed_in.get(f"/t/{tenant_a.slug}/register-items/{item.pk}/edit/")
     assert 'value="2031-03-01"' in response.content.decode()
@@ -234,19 +225,19 @@ def test_register_item_needs_a_kind_and_a_title(signed_in, tenant_a, customer_re
     assert response.status_code == 200
     assert {"kind", "title"} <= set(response.context["form"].errors)
     assert "Kept when the form comes back" in response.content.decode()
-    assert not in_a(tenant_a, lambda: RegisterItem.objects.exists())
+    assert not in_tenant(tenant_a, lambda: RegisterItem.objects.exists())
 
 
 def test_register_item_edit_and_delete(signed_in, tenant_a, customer_record):
-    item = in_a(tenant_a, lambda: RegisterItemFactory(customer=customer_record, title="Old"))
+    item = RegisterItemFactory(customer=customer_record, title="Old")
     response = signed_in.post(
         f"/t/{tenant_a.slug}/register-items/{item.pk}/edit/",
         {"kind": "opportunity", "title": "Cloud payroll", "status": "in_progress"},
     )
     assert response.status_code == 302
-    assert in_a(tenant_a, lambda: RegisterItem.objects.get().kind) == "opportunity"
+    assert in_tenant(tenant_a, lambda: RegisterItem.objects.get().kind) == "opportunity"
     signed_in.post(f"/t/{tenant_a.slug}/register-items/{item.pk}/delete/")
-    assert not in_a(tenant_a, lambda: RegisterItem.objects.exists())
+    assert not in_tenant(tenant_a, lambda: RegisterItem.objects.exists())
 
 
 # Action items ------------------------------------------------------------------------------------
@@ -265,12 +256,12 @@ def test_action_item_has_one_owner_at_most(signed_in, tenant_a, rm_a, customer_r
     assert response.status_code == 200
     assert "not both" in response.content.decode()
     assert 'value="2031-01-31"' in response.content.decode()
-    assert not in_a(tenant_a, lambda: ActionItem.objects.exists())
+    assert not in_tenant(tenant_a, lambda: ActionItem.objects.exists())
 
     assert signed_in.post(path, {**both, "owner_member": ""}).status_code == 302
     assert signed_in.post(path, {**both, "owner_contact": "", "title": "Mine"}).status_code == 302
     assert signed_in.post(path, {"title": "Nobody's", "status": "open"}).status_code == 302
-    owners = in_a(
+    owners = in_tenant(
         tenant_a,
         lambda: dict(ActionItem.objects.values_list("title", "owner_contact_id")),
     )
@@ -295,16 +286,16 @@ def test_action_item_business_owner_is_a_contact_of_this_customer(
 def test_action_item_edit_goes_back_to_the_item_and_delete_to_the_customer(
     signed_in, tenant_a, customer_record
 ):
-    item = in_a(tenant_a, lambda: ActionItemFactory(customer=customer_record, title="Call"))
+    item = ActionItemFactory(customer=customer_record, title="Call")
     response = signed_in.post(
         f"/t/{tenant_a.slug}/action-items/{item.pk}/edit/",
         {"title": "Call Bea", "status": "in_progress"},
     )
     assert response.url == f"/t/{tenant_a.slug}/action-items/{item.pk}/"
-    assert in_a(tenant_a, lambda: ActionItem.objects.get().title) == "Call Bea"
+    assert in_tenant(tenant_a, lambda: ActionItem.objects.get().title) == "Call Bea"
     response = signed_in.post(f"/t/{tenant_a.slug}/action-items/{item.pk}/delete/")
     assert response.url == detail(tenant_a, customer_record, "actions")
-    assert not in_a(tenant_a, lambda: ActionItem.objects.exists())
+    assert not in_tenant(tenant_a, lambda: ActionItem.objects.exists())
 
 
 def test_purchaser_whose_it_contact_left_can_still_be_edited(signed_in, tenant_a, customer_record):
@@ -312,19 +303,18 @@ def test_purchaser_whose_it_contact_left_can_still_be_edited(signed_in, tenant_a
     from tests.conftest import make_member
 
     leaver = make_member(tenant_a, Role.IT_MANAGER, email="leaver@a.example")
-    purchaser = in_a(
-        tenant_a, lambda: PurchaserFactory(customer=customer_record, it_contact=leaver)
-    )
-    in_a(tenant_a, lambda: Membership.objects.filter(pk=leaver.pk).update(is_active=False))
+    purchaser = PurchaserFactory(customer=customer_record, it_contact=leaver)
+    in_tenant(tenant_a, lambda: Membership.objects.filter(pk=leaver.pk).update(is_active=False))
     response = signed_in.post(
         f"/t/{tenant_a.slug}/purchasers/{purchaser.pk}/edit/",
         {"name": "Renamed", "it_contact": leaver.pk},
     )
     assert response.status_code == 302
-    assert in_a(tenant_a, lambda: Purchaser.objects.get().name) == "Renamed"
+    assert in_tenant(tenant_a, lambda: Purchaser.objects.get().name) == "Renamed"
     # A new purchaser is offered active staff only.
     form = signed_in.get(
         f"/t/{tenant_a.slug}/customers/{customer_record.pk}/purchasers/new/"
     ).context["form"]
-    with tenant_context(tenant_a):
-        assert leaver.pk not in [m.pk for m in form.fields["it_contact"].queryset]
+    assert in_tenant(
+        tenant_a, lambda: leaver.pk not in [m.pk for m in form.fields["it_contact"].queryset]
+    )

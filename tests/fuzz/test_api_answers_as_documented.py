@@ -29,8 +29,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from brm.tenancy.context import tenant_context
-from tests.api.conftest import make_key
 from tests.factories import (
     ActionItemFactory,
     ContactFactory,
@@ -38,6 +36,7 @@ from tests.factories import (
     PurchaserFactory,
     RegisterItemFactory,
 )
+from tests.kit import make_key
 
 CHECKS = [
     not_a_server_error,
@@ -55,12 +54,11 @@ EXAMPLES = int(os.environ.get("BRM_FUZZ_EXAMPLES", "25"))
 @pytest.fixture
 def office(tenant_a, rm_a, customer_record, customer_a, settings):
     settings.API_THROTTLE_RATE = "1000000/min"  # the fuzzer is one very busy client
-    with tenant_context(tenant_a):
-        purchaser = PurchaserFactory(customer=customer_record)
-        ContactFactory(customer=customer_record, purchaser=purchaser)
-        ExpectationFactory(customer=customer_record)
-        RegisterItemFactory(customer=customer_record)
-        ActionItemFactory(customer=customer_record)
+    purchaser = PurchaserFactory(customer=customer_record)
+    ContactFactory(customer=customer_record, purchaser=purchaser)
+    ExpectationFactory(customer=customer_record)
+    RegisterItemFactory(customer=customer_record)
+    ActionItemFactory(customer=customer_record)
     return tenant_a
 
 
@@ -72,7 +70,7 @@ def write_key(office):
 @pytest.fixture
 def existing_ids(office):
     """List path -> ids of that list's objects in the office, read through the API itself."""
-    from tests.api.conftest import client_for
+    from tests.kit import client_for
 
     client = client_for(make_key(office, "read")[1])
     schema = client.get("/api/v1/schema/?format=json").json()

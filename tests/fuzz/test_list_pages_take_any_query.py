@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from brm.tenancy.models import Role
 from tests import isolation_registry  # noqa: F401  (fills the registries)
-from tests.conftest import make_member
 from tests.isolation import MARKED_ROW_FACTORIES, PORTAL_USER_LINKERS, tenant_urls
+from tests.kit import make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from django.db.models import Count
 from brm.outbox import services
 from brm.outbox.models import OutboxMessage
 from brm.tenancy.context import tenant_context
+from tests.kit import in_tenant
 
 
 def enqueue_many(tenant, n: int, *, prefix: str = "msg", send_at=None) -> list[str]:
@@ -29,14 +30,18 @@ def enqueue_many(tenant, n: int, *, prefix: str = "msg", send_at=None) -> list[s
 
 
 def status_counts(tenant) -> dict[str, int]:
-    with tenant_context(tenant):
-        rows = OutboxMessage.objects.values_list("status").annotate(n=Count("pk")).order_by()
-        return dict(rows)
+    return in_tenant(
+        tenant,
+        lambda: dict(
+            OutboxMessage.objects.values_list("status").annotate(n=Count("pk")).order_by()
+        ),
+    )
 
 
 def message_ids(tenant) -> set[str]:
-    with tenant_context(tenant):
-        return set(OutboxMessage.objects.values_list("message_id", flat=True))
+    return in_tenant(
+        tenant, lambda: set(OutboxMessage.objects.values_list("message_id", flat=True))
+    )
 
 
 def run_until(

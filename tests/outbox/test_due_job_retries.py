@@ -11,6 +11,7 @@ from brm.outbox.models import DueJob, OutboxMessage
 from brm.outbox.registry import due_job_handler
 from brm.outbox.services import due_job_dispatch, due_job_run, due_job_schedule, outbox_enqueue
 from brm.tenancy.context import tenant_context
+from tests.kit import in_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,7 @@ def broken(job):
 
 
 def _job(tenant):
-    with tenant_context(tenant):
-        return DueJob.objects.get()
+    return in_tenant(tenant, lambda: DueJob.objects.get())
 
 
 def test_a_failing_handler_is_retried_then_recorded_as_failed(tenant_a):
@@ -48,5 +48,4 @@ def test_a_failing_handler_is_retried_then_recorded_as_failed(tenant_a):
     row = _job(tenant_a)
     assert row.status == "failed" and row.attempts == 3
     assert "the meeting service is down" in row.last_error
-    with tenant_context(tenant_a):
-        assert not OutboxMessage.objects.exists()  # the handler's writes never committed
+    assert in_tenant(tenant_a, lambda: not OutboxMessage.objects.exists())

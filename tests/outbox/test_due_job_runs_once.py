@@ -15,6 +15,7 @@ from brm.outbox.models import DueJob, OutboxMessage
 from brm.outbox.registry import due_job_handler
 from brm.outbox.services import due_job_dispatch, due_job_run, due_job_schedule, outbox_enqueue
 from brm.tenancy.context import tenant_context
+from tests.kit import in_tenant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,5 +78,4 @@ def test_jobs_due_now_run_once_with_two_dispatchers_and_workers_racing(
 
 
 def _job_ids(tenant):
-    with tenant_context(tenant):
-        return list(DueJob.objects.values_list("pk", flat=True))
+    return in_tenant(tenant, lambda: list(DueJob.objects.values_list("pk", flat=True)))

@@ -10,6 +10,7 @@ from brm.outbox.models import DueJob
 from brm.outbox.registry import due_job_handler
 from brm.outbox.services import due_job_dispatch, due_job_run, due_job_schedule
 from brm.tenancy.context import tenant_context
+from tests.kit import in_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,7 @@ def _clear():
 
 
 def _status(tenant, job):
-    with tenant_context(tenant):
-        return DueJob.objects.values_list("status", flat=True).get(pk=job.pk)
+    return in_tenant(tenant, lambda: DueJob.objects.values_list("status", flat=True).get(pk=job.pk))
 
 
 def test_a_job_in_the_future_does_not_run(tenant_a):

@@ -9,6 +9,7 @@ from django.core import mail
 from brm.outbox.models import OutboxMessage
 from brm.outbox.services import outbox_deliver, outbox_enqueue
 from brm.tenancy.context import tenant_context
+from tests.kit import in_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +55,7 @@ def test_the_sent_email_carries_the_rows_message_id_bodies_and_calendar_file(ten
     assert calendar.get_param("method") == "REQUEST"
     assert calendar.get_filename() == "meeting.ics"
     assert "SUMMARY:Quarterly review" in calendar.get_payload(decode=True).decode()
-    with tenant_context(tenant_a):
-        row = OutboxMessage.objects.get(pk=queued.pk)
+    row = in_tenant(tenant_a, lambda: OutboxMessage.objects.get(pk=queued.pk))
     assert row.status == "sent" and row.sent_at is not None and row.attempts == 1
 
 

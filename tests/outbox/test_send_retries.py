@@ -11,6 +11,7 @@ from brm.outbox import conf
 from brm.outbox.models import OutboxMessage
 from brm.outbox.services import outbox_deliver, outbox_enqueue
 from brm.tenancy.context import tenant_context
+from tests.kit import in_tenant
 
 from .servers import free_port
 
@@ -48,8 +49,7 @@ def _deliver_again(tenant, message):
 
 
 def _row(tenant, message):
-    with tenant_context(tenant):
-        return OutboxMessage.objects.get(pk=message.pk)
+    return in_tenant(tenant, lambda: OutboxMessage.objects.get(pk=message.pk))
 
 
 def test_a_4xx_answer_queues_the_email_again_after_the_backoff(tenant_a, smtp):

@@ -11,6 +11,7 @@ from brm.outbox import services
 from brm.outbox.models import DueJob, OutboxMessage
 from brm.outbox.registry import due_job_handler
 from brm.tenancy.context import tenant_context
+from tests.kit import in_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,7 @@ def _message(tenant, key, status, claimed_seconds_ago, attempts=1):
 
 
 def _status(tenant, pk, model=OutboxMessage):
-    with tenant_context(tenant):
-        return model.objects.values_list("status", flat=True).get(pk=pk)
+    return in_tenant(tenant, lambda: model.objects.values_list("status", flat=True).get(pk=pk))
 
 
 def test_rows_in_flight_longer_than_the_timeout_are_queued_again(tenant_a, tenant_b):
@@ -52,8 +52,9 @@ def test_rows_in_flight_longer_than_the_timeout_are_queued_again(tenant_a, tenan
 
     assert _status(tenant_a, lost_send) == "queued"
     assert _status(tenant_b, lost_task) == "queued"
-    with tenant_context(tenant_a):
-        assert OutboxMessage.objects.get(pk=lost_send).next_attempt_at <= timezone.now()
+    assert in_tenant(
+        tenant_a, lambda: OutboxMessage.objects.get(pk=lost_send).next_attempt_at <= timezone.now()
+    )
 
 
 def test_young_finished_and_failed_rows_are_left_alone(tenant_a):
@@ -71,8 +72,7 @@ def test_a_row_lost_on_its_last_allowed_attempt_fails(tenant_a):
 
     services.scheduled_work_sweep()
 
-    with tenant_context(tenant_a):
-        row = OutboxMessage.objects.get(pk=last)
+    row = in_tenant(tenant_a, lambda: OutboxMessage.objects.get(pk=last))
     assert row.status == "failed"
     assert "lost" in row.last_error
 

@@ -5,7 +5,7 @@ keeps the server's reason for the outbox page."""
 import pytest
 
 from brm.outbox.models import OutboxMessage
-from brm.tenancy.context import tenant_context
+from tests.kit import in_tenant
 
 from .helpers import enqueue_many, run_until
 
@@ -13,8 +13,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(90)]
 
 
 def _row(tenant, key):
-    with tenant_context(tenant):
-        return OutboxMessage.objects.get(key=key)
+    return in_tenant(tenant, lambda: OutboxMessage.objects.get(key=key))
 
 
 def _explain(tenant, key, server, worker):

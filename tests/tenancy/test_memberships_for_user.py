@@ -7,7 +7,7 @@ from brm.tenancy import services
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Membership, Role
 from brm.tenancy.selectors import memberships_for_user
-from tests.conftest import make_member
+from tests.kit import make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,13 @@ from brm.audit.history import history_context
 from brm.audit.models import AuditEvent
 from brm.audit.services import audited_update, changed_fields
 from brm.tenancy.context import tenant_context
-from brm.tenancy.models import WRITE_ROLES, Role
-from brm.web.access import admin_required, roles_required, write_required
+from brm.tenancy.models import STAFF_ROLES, WRITE_ROLES, Role
+from brm.web.access import admin_required, roles_required, staff_required, write_required
 from brm.web.badges import badge_colours
 from customers import views as customer_views
 from customers.models import BusinessExpectation, Customer
 from tests.factories import ContactFactory, ExpectationFactory
+from tests.kit import in_tenant
 
 
 def test_roles_required_keeps_the_view_and_records_its_roles():
@@ -22,10 +23,39 @@ def test_roles_required_keeps_the_view_and_records_its_roles():
 
     wrapped = roles_required(Role.ADMIN, Role.ANALYST)(my_view)
     assert wrapped.__name__ == "my_view" and wrapped.__doc__ == "Docs."
-    assert wrapped.allowed_roles == {Role.ADMIN, Role.ANALYST}
+    assert wrapped.allowed_roles == frozenset({Role.ADMIN, Role.ANALYST})
     assert admin_required(my_view).allowed_roles == {Role.ADMIN}
     assert write_required(my_view).allowed_roles == WRITE_ROLES
+    assert staff_required(my_view).allowed_roles == STAFF_ROLES
     assert customer_views.customer_create.allowed_roles == WRITE_ROLES
+    assert customer_views.customer_list.allowed_roles == STAFF_ROLES
+
+
+def test_roles_required_records_role_members_and_refuses_an_unknown_role():
+    """The URL walk (tests/test_read_only_roles.py) compares `Role` members with what it finds."""
+
+    def my_view(request):
+        pass
+
+    (recorded,) = roles_required("analyst")(my_view).allowed_roles
+    assert type(recorded) is Role and recorded is Role.ANALYST
+    with pytest.raises(ValueError, match="'analysts' is not a valid Role"):
+        roles_required("analysts")
+
+
+def test_roles_required_refuses_other_roles_before_the_view_runs(rf, tenant_a):
+    from django.core.exceptions import PermissionDenied
+
+    from tests.kit import make_member
+
+    calls = []
+    view = roles_required(Role.ADMIN)(lambda request: calls.append(request) or "shown")
+    request = rf.get("/")
+    request.membership = make_member(tenant_a, Role.ANALYST)
+    with pytest.raises(PermissionDenied):
+        view(request)
+    request.membership = make_member(tenant_a, Role.ADMIN)
+    assert view(request) == "shown" and len(calls) == 1
 
 
 def test_badge_colours_must_cover_every_choice():
@@ -42,8 +72,7 @@ def test_badge_colours_must_cover_every_choice():
 
 @pytest.mark.django_db
 def test_staff_and_portal_show_a_status_in_the_same_colour(tenant_a, customer_record):
-    with tenant_context(tenant_a):
-        expectation = ExpectationFactory(customer=customer_record, status="proposed")
+    expectation = ExpectationFactory(customer=customer_record, status="proposed")
     html = Template("{% load brm_web %}{% status_badge e %}").render(Context({"e": expectation}))
     assert html == '<span class="badge text-bg-info" data-status="proposed">Proposed</span>'
     assert BusinessExpectation.Status.badge_colours["proposed"] == "info"
@@ -111,11 +140,10 @@ def test_the_generic_confirmation_page_takes_the_shell_of_who_asks(
 ):
     from tests.factories import ActionItemFactory
 
-    with tenant_context(tenant_a):
-        contact = ContactFactory(customer=customer_record, membership=customer_a, name="Cleo")
-        customer_record.business_manager = contact
-        customer_record.save()
-        item = ActionItemFactory(customer=customer_record, owner_contact=contact, title="Sign")
+    contact = ContactFactory(customer=customer_record, membership=customer_a, name="Cleo")
+    customer_record.business_manager = contact
+    in_tenant(tenant_a, customer_record.save)
+    item = ActionItemFactory(customer=customer_record, owner_contact=contact, title="Sign")
     client.force_login(customer_a.user)
     portal = client.get(f"/t/tenant-a/portal/action-items/{item.pk}/done/").content.decode()
     assert "Business portal" in portal and "Main navigation" not in portal

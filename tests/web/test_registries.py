@@ -9,7 +9,7 @@ from django.core.management import call_command
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Role, Tenant
 from brm.web import registry
-from tests.conftest import make_member
+from tests.kit import make_member
 
 pytestmark = pytest.mark.django_db
 
