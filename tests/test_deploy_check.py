@@ -62,3 +62,43 @@ def test_workers_refuse_to_start_without_a_secret_key(tmp_path):
 def test_commands_that_sign_nothing_run_without_a_secret_key(tmp_path):
     result = _without_secret_key(tmp_path, "manage.py", "makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _setting(tmp_path, name, **extra_env):
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "brm.settings.base",
+        "SECRET_KEY": "k" * 50,
+        "BRM_VAR_DIR": str(tmp_path / "var"),
+        **extra_env,
+    }
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        f"print(repr(getattr(settings, {name!r})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_x_forwarded_proto_is_not_trusted_unless_configured(tmp_path):
+    assert _setting(tmp_path, "SECURE_PROXY_SSL_HEADER") == "None"
+    trusted = _setting(tmp_path, "SECURE_PROXY_SSL_HEADER", DJANGO_TRUST_X_FORWARDED_PROTO="true")
+    assert trusted == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_the_client_address_behind_a_proxy_is_configured_from_the_environment(tmp_path):
+    assert _setting(tmp_path, "ALLAUTH_TRUSTED_PROXY_COUNT") == "0"
+    assert _setting(tmp_path, "ALLAUTH_TRUSTED_PROXY_COUNT", ALLAUTH_TRUSTED_PROXY_COUNT="1") == "1"
+    header = _setting(
+        tmp_path, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", ALLAUTH_TRUSTED_CLIENT_IP_HEADER="X-Real-IP"
+    )
+    assert header == "'X-Real-IP'"
+
+
+def test_compose_publishes_the_app_on_the_loopback_only():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    assert '"127.0.0.1:8000:8000"' in compose
+    assert '"8000:8000"' not in compose.replace('"127.0.0.1:8000:8000"', "")

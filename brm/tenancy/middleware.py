@@ -1,5 +1,5 @@
 import re
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
@@ -18,6 +18,24 @@ API_TENANT_KEY = "brm_api_tenant_id"  # read by brm.api.middleware (SESSION_TENA
 TENANT_PATH = re.compile(r"^/t/(?P<slug>[-a-zA-Z0-9_]+)/")
 # Under /t/<slug>/ but reached before membership exists: the invitation link.
 PUBLIC_PREFIXES = ("invitation/",)
+
+
+def same_origin_navigation(request) -> bool:
+    """Whether the request comes from this site's own pages or the address bar.
+
+    Only such a request may move the browser API's office: a link on another site must not
+    choose where the API calls of the person's open tabs land. Browsers send Sec-Fetch-Site
+    (`none` for a typed address or a bookmark); without it, the Origin or Referer must name this
+    host. A request with none of them (a page that stripped its Referer) does not count.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source:
+        return False
+    parts = urlsplit(source)
+    return f"{parts.scheme}://{parts.netloc}" == f"{request.scheme}://{request.get_host()}"
 
 
 class TenantMiddleware:
@@ -54,6 +72,7 @@ class TenantMiddleware:
             request.user_memberships = memberships
             membership = next((m for m in memberships if m.tenant_id == tenant.pk), None)
             if membership is None:
+                request.tenant = None  # the not-found page shows nothing of the office
                 raise Http404(_("No such BRM office."))
             request.membership = membership
             on_portal = rest == "portal" or rest.startswith("portal/")
@@ -74,7 +93,11 @@ class TenantMiddleware:
                 messages.warning(request, message % {"tenant": tenant.name})
                 query = urlencode({"next": request.get_full_path()})
                 return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
-            if membership.is_staff_role and request.session.get(API_TENANT_KEY) != tenant.pk:
+            if (
+                membership.is_staff_role
+                and request.session.get(API_TENANT_KEY) != tenant.pk
+                and same_origin_navigation(request)
+            ):
                 request.session[API_TENANT_KEY] = tenant.pk  # the browser's API works here
             return self.get_response(request)
 

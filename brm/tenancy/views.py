@@ -303,6 +303,6 @@ def _invitation_invalid(request, reason: str):
     return render(
         request,
         "tenancy/invitation_invalid.html",
-        {"message": INVALID_MESSAGES[reason], "tenant": request.tenant},
+        {"message": INVALID_MESSAGES[reason]},
         status=404 if reason == "unknown" else 410,
     )

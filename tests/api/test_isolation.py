@@ -83,7 +83,7 @@ def _admin_session(tenant):
     member = make_member(tenant, Role.ADMIN, email=f"session-{tenant.slug}@example.test")
     client = Client()
     client.force_login(member.user)
-    assert client.get(f"/t/{tenant.slug}/").status_code == 200
+    assert client.get(f"/t/{tenant.slug}/", headers={"Sec-Fetch-Site": "none"}).status_code == 200
     return client
 
 

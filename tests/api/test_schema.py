@@ -80,7 +80,14 @@ def test_docs_page_loads_swagger_ui_from_local_static_files():
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert not re.search(r"(src|href)=\"https?://", html)
-    assert "/api/v1/schema/" in html
+    # No inline script or style (the CSP runs none): the start script is a file of its own.
+    assert "<style" not in html
+    assert not re.search(r"<script>", html)
+    assert 'src="/api/v1/docs/?script="' in html
+    script = APIClient().get("/api/v1/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "/api/v1/schema/" in script.content.decode()
 
 
 def test_every_operation_documents_the_error_codes_it_can_answer(schema):
