@@ -10,7 +10,7 @@ from brm.audit.models import AuditEvent
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Membership, Role
 from brm.tenancy.services import membership_update
-from tests.kit import client_for_key, make_member
+from tests.kit import client_for, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_a_refused_deactivation_revokes_nothing(tenant_a, admin_a):
 
 def test_a_key_of_a_deactivated_creator_answers_401(tenant_a, admin_a, it_manager):
     _key_obj, raw = _key(tenant_a, it_manager, "Payroll sync")
-    api = client_for_key(raw)
+    api = client_for(raw)
     assert api.get("/api/v1/customers/").status_code == 200
     with tenant_context(tenant_a):
         membership_update(
