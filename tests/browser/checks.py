@@ -35,8 +35,11 @@ document.addEventListener("securitypolicyviolation", (e) => console.error(
 """
 
 RUN_AXE = """
-async ([tags, timeout]) => {
-  if (document.contentType !== "text/html") return {skipped: true};
+async ([tags, timeout, again]) => {
+  if (document.contentType !== "text/html" || (window.__brmChecked && !again)) {
+    return {skipped: true};
+  }
+  window.__brmChecked = true;
   const timer = new Promise((resolve) => setTimeout(
     () => resolve({error: `axe-core did not finish within ${timeout} ms`}), timeout));
   const run = axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
@@ -92,8 +95,10 @@ class PageChecks:
         if self.loaded:
             self.check()
 
-    def check(self) -> None:
-        """Runs axe-core on the page's current document and keeps its violations."""
+    def check(self, *, again: bool = False) -> None:
+        """Runs axe-core on the page's current document and keeps its violations; once per
+        document (its load event may arrive after `goto` checked it) unless `again`, for a
+        test that wants the document checked once more after its scripts changed it."""
         from playwright.sync_api import Error
 
         self.loaded = False
@@ -103,7 +108,7 @@ class PageChecks:
         try:
             if not self.page.evaluate("() => typeof window.axe === 'object'"):
                 self.page.evaluate(axe_source())
-            result = self.page.evaluate(RUN_AXE, [WCAG_TAGS, TIMEOUT_MS])
+            result = self.page.evaluate(RUN_AXE, [WCAG_TAGS, TIMEOUT_MS, again])
         except Error as error:
             if "Execution context was destroyed" in str(error) or self.page.is_closed():
                 return  # it navigated on its own meanwhile: the next document gets checked

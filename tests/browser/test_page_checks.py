@@ -80,3 +80,11 @@ def test_a_page_reached_by_a_click_is_checked_when_the_test_next_touches_it(serv
     assert served.checks.checked_urls == ["http://checks.test/start/", "http://checks.test/image/"]
     with pytest.raises(PageProblems, match="image-alt"):
         served.checks.assert_clean()
+
+
+def test_each_document_is_reported_once(served):
+    served.goto("http://checks.test/image/")
+    served.checks.loaded = True  # its load event, arriving after goto checked it
+    served.title()
+    assert served.checks.checked_urls == ["http://checks.test/image/"]
+    assert len(served.checks.violations) == 1
