@@ -2,7 +2,7 @@
 #
 #   make run    one-command local start: SQLite, filesystem Celery broker,
 #               console e-mail; web + worker + beat under honcho
-#   make test   makes sure PostgreSQL, Redis and Chromium are there, checks the code (ruff,
+#   make test   makes sure PostgreSQL, Redis, Chromium and axe-core are there, checks the code (ruff,
 #               the import layers), then pytest
 #   make lint   ruff check + ruff format --check
 #   make clean  removes the venv and everything generated
@@ -68,6 +68,7 @@ test: export CHROMIUM_PATH ?= /usr/bin/chromium
 test: venv
 	scripts/ensure_services.sh
 	scripts/ensure_chromium.sh
+	scripts/ensure_axe.sh
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)

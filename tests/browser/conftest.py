@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.checks import CheckedBrowser, axe_source
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -16,7 +18,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium():
     # Django refuses ORM calls from a thread with a running event loop; Playwright's sync API
     # runs one, and our live-server tests make fixtures in the same thread.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -24,6 +26,7 @@ def browser():
 
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Chromium is missing at {CHROMIUM}: run scripts/ensure_chromium.sh")
+    axe_source()  # fails early and clearly when scripts/ensure_axe.sh has not run
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
@@ -31,11 +34,24 @@ def browser():
 
 
 @pytest.fixture
+def browser(chromium):
+    """Every page the test visits must pass axe-core's WCAG 2.2 AA rules and violate no CSP
+    (tests/browser/checks.py)."""
+    checked = CheckedBrowser(chromium)
+    yield checked
+    problems = checked.finish()
+    if problems:
+        pytest.fail(
+            "The pages this test visited have accessibility or CSP problems:\n  "
+            + "\n  ".join(problems),
+            pytrace=False,
+        )
+
+
+@pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    yield page
-    context.close()
+    return context.new_page()
 
 
 @pytest.fixture
