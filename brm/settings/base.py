@@ -363,6 +363,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Without deep links Swagger UI puts no link inside each operation's toggle button (axe-core:
+    # nested-interactive, target-size); its colours are mended by static/css/swagger.css.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "displayOperationId": True},
     "COMPONENT_SPLIT_REQUEST": True,
     # Schema generation runs outside any tenant and asks managers for `.none()` only (the model's
     # shape, never rows); the scoped `objects` would raise there.
