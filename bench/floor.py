@@ -119,7 +119,6 @@ CUSTOMER_FIELDS = (
     "strategy",
     "business_drivers",
     "demand_patterns",
-    "services_consumed",
     "notes",
     "created_at",
     "updated_at",
@@ -143,7 +142,7 @@ def api_customer_list_floor(request):
         (
             "SELECT c.id, c.name, c.division, c.status, c.relationship_manager_id, u.email,"
             " c.business_manager_id, c.counterpart_id, c.strategy, c.business_drivers,"
-            " c.demand_patterns, c.services_consumed, c.notes, c.created_at, c.updated_at"
+            " c.demand_patterns, c.notes, c.created_at, c.updated_at"
             " FROM customers_customer c"
             " JOIN tenancy_membership m ON m.id = c.relationship_manager_id"
             " JOIN accounts_user u ON u.id = m.user_id"
@@ -254,7 +253,15 @@ DETAIL_TEMPLATE = """<!doctype html><html lang="en"><meta charset="utf-8">
 <p>{{ open_action_count }} open actions</p>
 {% for title, rows in panels %}<h2>{{ title }}</h2>
 <ul>{% for row in rows %}<li>{{ row|join:" " }}</li>{% endfor %}</ul>{% endfor %}</html>"""
-PANELS = ("purchasers", "contacts", "expectations", "register", "rm_history", "open_actions")
+PANELS = (
+    "services",
+    "purchasers",
+    "contacts",
+    "expectations",
+    "register",
+    "rm_history",
+    "open_actions",
+)
 
 _detail_template = SimpleLazyObject(lambda: _engine.from_string(DETAIL_TEMPLATE))
 
@@ -266,7 +273,7 @@ def customer_page_rows(tenant_id: int, pk: int) -> dict | None:
     params = [tenant_id, pk]
     customer = _rows(
         "SELECT c.id, c.name, c.division, c.status, c.strategy, c.business_drivers,"
-        " c.demand_patterns, c.services_consumed, c.notes, u.full_name, u.email,"
+        " c.demand_patterns, c.notes, u.full_name, u.email,"
         " bm.name, cp.name"
         " FROM customers_customer c"
         " JOIN tenancy_membership m ON m.id = c.relationship_manager_id"
@@ -279,6 +286,12 @@ def customer_page_rows(tenant_id: int, pk: int) -> dict | None:
     if not customer:
         return None
     rows = {"customer": customer[0]}
+    rows["services"] = _rows(
+        "SELECT s.id, s.name, s.status FROM customers_service s"
+        " JOIN customers_customerservice x ON x.service_id = s.id"
+        f" {where} ORDER BY s.name, s.id",
+        params,
+    )
     rows["purchasers"] = _rows(
         "SELECT x.id, x.name, mc.name, iu.full_name FROM customers_purchaser x"
         " LEFT JOIN customers_contact mc ON mc.id = x.manager_id"

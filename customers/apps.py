@@ -23,6 +23,7 @@ class CustomersConfig(AppConfig):
 CUSTOMER_PANELS = (
     ("people", "customers/partials/_people.html", 10),
     ("profile", "customers/partials/_profile.html", 20),
+    ("services", "customers/partials/_services.html", 25),
     ("purchasers", "customers/partials/_purchasers.html", 30),
     ("contacts", "customers/partials/_contacts.html", 40),
     ("expectations", "customers/partials/_expectations.html", 50),
@@ -47,6 +48,9 @@ def _register_pages() -> None:
     for key, template, order in CUSTOMER_PANELS:
         # Their context is the customer page's own (customers.views.customer_detail).
         customer_panels.register(key, template=template, order=order)
+    staff_nav.register(
+        "services", label=_("Services"), url_name="customers:service_list", order=35, prefix=True
+    )
     staff_nav.register(
         "customers", label=_("Customers"), url_name="customers:customer_list", order=20, prefix=True
     )

@@ -6,6 +6,22 @@ from datetime import timedelta
 from django.utils import timezone
 
 
+def demo_catalogue(itm, admin):
+    """The demo office's services: name, description, service owner."""
+    return (
+        ("ERP", "Finance, procurement and logistics on one platform.", itm),
+        ("Planning and consolidation", "Budgeting, forecasting and group consolidation.", itm),
+        ("Expense management", "Travel and expense claims with approval.", itm),
+        ("CRM", "Customer accounts, opportunities and service cases.", itm),
+        ("Marketing automation", "Campaigns, segments and email journeys.", itm),
+        ("Web shop", "The online store and its payment integration.", itm),
+        ("Email and calendar", "Mail, calendars and meeting rooms for everyone.", admin),
+        ("Laptops and mobile devices", "Workplace devices, their refresh and support.", admin),
+        ("Service desk", "Incidents and requests, by phone, portal and chat.", admin),
+        ("Data warehouse", "Reporting data from every business system.", itm),
+    )
+
+
 def seed_customers(members: dict) -> None:
     """Realistic customers, purchasers, contacts, expectations, registers and action items."""
     from customers import services as cs
@@ -18,6 +34,10 @@ def seed_customers(members: dict) -> None:
     )
     today = timezone.localdate()
     actor = admin.user
+    catalogue = {
+        name: cs.service_create(actor=actor, name=name, description=description, owner=owner)
+        for name, description, owner in demo_catalogue(itm, admin)
+    }
 
     finance = cs.customer_create(
         actor=actor,
@@ -28,7 +48,16 @@ def seed_customers(members: dict) -> None:
         strategy="Close the books in three days; move planning to a cloud platform by next year.",
         business_drivers="Regulatory reporting, cost transparency, faster month-end close.",
         demand_patterns="Peaks at month-end and year-end; quiet in August.",
-        services_consumed="ERP, planning and consolidation, expense management, workplace.",
+        services=[
+            catalogue[n]
+            for n in (
+                "ERP",
+                "Planning and consolidation",
+                "Expense management",
+                "Email and calendar",
+                "Laptops and mobile devices",
+            )
+        ],
     )
     carla = cs.contact_create(
         actor=actor,
@@ -76,7 +105,16 @@ def seed_customers(members: dict) -> None:
         relationship_manager=rm,
         business_drivers="Grow online revenue 20%; one view of the customer.",
         demand_patterns="Campaign-driven spikes; new tools requested often.",
-        services_consumed="CRM, marketing automation, web shop.",
+        services=[
+            catalogue[n]
+            for n in (
+                "CRM",
+                "Marketing automation",
+                "Web shop",
+                "Email and calendar",
+                "Laptops and mobile devices",
+            )
+        ],
     )
     mona = cs.contact_create(
         actor=actor,

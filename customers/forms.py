@@ -20,6 +20,7 @@ from .models import (
     Customer,
     Purchaser,
     RegisterItem,
+    Service,
 )
 
 DATE_INPUT = date_input()
@@ -90,6 +91,13 @@ class CustomerForm(forms.ModelForm):
         empty_label=_("Not named yet"),
         help_text=_("The one named person with authority for the relationship."),
     )
+    services = forms.ModelMultipleChoiceField(
+        label=_("Services consumed"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The catalogue's IT services this customer uses."),
+    )
 
     class Meta:
         model = Customer
@@ -103,7 +111,7 @@ class CustomerForm(forms.ModelForm):
             "strategy",
             "business_drivers",
             "demand_patterns",
-            "services_consumed",
+            "services",
             "notes",
         ]
         widgets = {
@@ -112,7 +120,6 @@ class CustomerForm(forms.ModelForm):
                 "strategy",
                 "business_drivers",
                 "demand_patterns",
-                "services_consumed",
                 "notes",
             )
         }
@@ -120,6 +127,7 @@ class CustomerForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["relationship_manager"].queryset = selectors.relationship_managers()
+        self.fields["services"].queryset = selectors.service_choices()
         if self.instance.pk is None:
             # A new customer has no contacts yet: these are chosen once contacts are added.
             del self.fields["business_manager"]
@@ -128,6 +136,32 @@ class CustomerForm(forms.ModelForm):
             contacts = Contact.objects.filter(customer=self.instance).order_by("name")
             self.fields["business_manager"].queryset = contacts
             self.fields["counterpart"].queryset = contacts
+
+
+class ServiceForm(forms.ModelForm):
+    owner = MemberChoiceField(
+        label=_("Service owner"),
+        queryset=None,
+        required=False,
+        empty_label=_("No owner yet"),
+        help_text=_("The member of the IT staff accountable for the service."),
+    )
+
+    class Meta:
+        model = Service
+        fields = ["name", "description", "owner", "status"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = selectors.service_owner_choices()
+
+
+class ServiceFilterForm(forms.Form):
+    q = search_field(_("Search name or description"))
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Service.Status.choices]
+    )
 
 
 # Sub-records of one customer ---------------------------------------------------------------------

@@ -33,7 +33,7 @@ from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Membership
 
 from . import services
-from .models import Contact, Customer, Level, Purchaser
+from .models import Contact, Customer, Level, Purchaser, Service
 
 CUSTOMER, PURCHASER, CONTACT = "customer", "purchaser", "contact"
 KINDS = (CUSTOMER, PURCHASER, CONTACT)
@@ -104,7 +104,14 @@ COLUMNS = (
     Column("strategy", (CUSTOMER,), gettext_lazy("Strategy and operational plans.")),
     Column("business_drivers", (CUSTOMER,), gettext_lazy("Business drivers.")),
     Column("demand_patterns", (CUSTOMER,), gettext_lazy("Demand patterns.")),
-    Column("services_consumed", (CUSTOMER,), gettext_lazy("Services consumed.")),
+    Column(
+        "services",
+        (CUSTOMER,),
+        gettext_lazy(
+            "The catalogue services the customer consumes, by name, separated by semicolons "
+            "(the whole set: a service left out is no longer linked)."
+        ),
+    ),
     Column("notes", (CUSTOMER, PURCHASER), gettext_lazy("Notes (seen by staff only).")),
     Column(
         "manager",
@@ -147,7 +154,6 @@ TEXT_FIELDS = {
         "strategy",
         "business_drivers",
         "demand_patterns",
-        "services_consumed",
         "notes",
     ),
     PURCHASER: ("notes",),
@@ -476,6 +482,7 @@ class _Importer:
         self.rows = rows
         self.errors = errors
         self.bad_lines = {e.line for e in errors}
+        self._services: dict | None = None  # the catalogue by folded name, read once
         self.planned = {row.line: PlannedRow(row.line, row.kind, row_label(row)) for row in rows}
         self.failed: dict[tuple, int] = {}  # natural key -> line of a row that has errors
         self.first_line: dict[tuple, int] = {}
@@ -638,7 +645,26 @@ class _Importer:
                 errors.setdefault(column, []).extend(messages)
             return None
 
-    def _save(self, row: Row, errors: dict, existing, data: dict, create, update, **key) -> None:
+    def services_named(self, row: Row) -> list:
+        if self._services is None:
+            self._services = {s.name.casefold(): s for s in Service.objects.all()}
+        found, unknown = [], []
+        for name in (part.strip() for part in row.get("services").split(";")):
+            if name:
+                service = self._services.get(name.casefold())
+                (unknown.append(name) if service is None else found.append(service))
+        if unknown:
+            raise ValidationError(
+                {
+                    "services": _("Not in the service catalogue: %(names)s.")
+                    % {"names": ", ".join(unknown)}
+                }
+            )
+        return found
+
+    def _save(
+        self, row: Row, errors: dict, existing, data: dict, create, update, extra_changes=(), **key
+    ) -> None:
         if errors:
             raise ValidationError(errors)
         if row.line in self.bad_lines:
@@ -648,7 +674,7 @@ class _Importer:
             record = create(actor=self.actor, **key, **data)
             plan.action = "create"
         else:
-            changes = changed_fields(existing, data)
+            changes = [*changed_fields(existing, data), *extra_changes]
             record = update(existing, data) if changes else existing
             plan.action = "update" if changes else "unchanged"
             plan.changes = [FIELD_COLUMNS[row.kind].get(f, f) for f in changes]
@@ -671,13 +697,22 @@ class _Importer:
             data["relationship_manager"] = self._resolve(
                 errors, self.member, row, "relationship_manager"
             )
+        consumed = self._resolve(errors, self.services_named, row) if row.has("services") else None
+        extra = []
+        if consumed is not None and existing is not None:
+            linked = set(existing.services.values_list("pk", flat=True))
+            if {s.pk for s in consumed} != linked:
+                extra = ["services"]
         self._save(
             row,
             errors,
             existing,
             data,
-            services.customer_create,
-            lambda c, d: services.customer_update(customer=c, actor=self.actor, **d),
+            lambda **kw: services.customer_create(services=consumed, **kw),
+            lambda c, d: services.customer_update(
+                customer=c, actor=self.actor, services=consumed, **d
+            ),
+            extra_changes=extra,
             name=name,
         )
 
@@ -794,7 +829,7 @@ def _customer_cells(c: Customer) -> dict[str, str]:
         "strategy": c.strategy,
         "business_drivers": c.business_drivers,
         "demand_patterns": c.demand_patterns,
-        "services_consumed": c.services_consumed,
+        "services": "; ".join(sorted(s.name for s in c.services.all())),
         "notes": c.notes,
     }
 
@@ -828,7 +863,7 @@ EXPORTS = (
     (
         lambda: Customer.objects.select_related(
             "relationship_manager__user", "business_manager", "counterpart"
-        ),
+        ).prefetch_related("services"),
         _customer_cells,
     ),
     (

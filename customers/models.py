@@ -15,6 +15,51 @@ class Level(models.TextChoices):
     HIGH = "high", _("High")
 
 
+class Service(TenantOwnedModel):
+    """An IT service of the office's catalogue: what customers consume, what SLA lines measure."""
+
+    @badge_colours(planned="info", live="success", retiring="warning", retired="secondary")
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        LIVE = "live", _("Live")
+        RETIRING = "retiring", _("Retiring")
+        RETIRED = "retired", _("Retired")
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        Membership,
+        verbose_name=_("service owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_services",
+        help_text=_("The member of the IT staff accountable for the service."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.LIVE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "name"],
+                name="service_name_unique",
+                violation_error_message=_("A service with this name exists already."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "status", "name"]),
+            models.Index(fields=["tenant", "owner", "name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Customer(TenantOwnedModel):
     """A business unit whose manager holds the IT budget: who the BRM office serves.
 
@@ -59,7 +104,13 @@ class Customer(TenantOwnedModel):
     strategy = models.TextField(_("strategy and operational plans"), blank=True)
     business_drivers = models.TextField(_("business drivers"), blank=True)
     demand_patterns = models.TextField(_("demand patterns"), blank=True)
-    services_consumed = models.TextField(_("services consumed"), blank=True)
+    services = models.ManyToManyField(
+        Service,
+        through="CustomerService",
+        related_name="customers",
+        blank=True,
+        verbose_name=_("services consumed"),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -82,6 +133,27 @@ class Customer(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CustomerService(TenantOwnedModel):
+    """A customer consumes a catalogue service."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="service_links")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="customer_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "customer", "service"],
+                name="customer_service_unique",
+                violation_error_message=_("The customer consumes this service already."),
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "service", "customer"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} consumes {self.service_id}"
 
 
 class RelationshipManagerAssignment(TenantOwnedModel):

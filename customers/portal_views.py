@@ -52,6 +52,7 @@ def organisation(request):
             "customer": scope.customer,
             "purchasers": selectors.portal_purchaser_list(scope),
             "contacts": selectors.portal_contact_list(scope),
+            "consumed_services": selectors.customer_services(scope.customer),
         },
     )
 

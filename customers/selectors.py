@@ -18,9 +18,11 @@ from .models import (
     BusinessExpectation,
     Contact,
     Customer,
+    CustomerService,
     Purchaser,
     RegisterItem,
     RelationshipManagerAssignment,
+    Service,
 )
 
 CUSTOMER_ORDERINGS = {
@@ -434,3 +436,70 @@ def customer_rm_choices() -> QuerySet[Membership]:
         .only("user__full_name", "user__email")  # a choice is a name: no account fields
         .order_by("user__full_name", "user__email")
     )
+
+
+# The service catalogue ---------------------------------------------------------------------------
+
+SERVICE_ORDERINGS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "status": ("status", "name", "pk"),
+    "-status": ("-status", "name", "pk"),
+    "owner": ("owner__user__full_name", "name", "pk"),
+    "-owner": ("-owner__user__full_name", "name", "pk"),
+    "customers": ("customer_count", "name", "pk"),
+    "-customers": ("-customer_count", "name", "pk"),
+}
+
+
+def service_list(
+    *, search: str = "", status: str = "", owner=None, ordering: str = "name"
+) -> QuerySet[Service]:
+    """The catalogue, each service with the number of customers consuming it."""
+    qs = Service.objects.select_related("owner__user").annotate(
+        customer_count=Count("customer_links")
+    )
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
+    if status:
+        qs = qs.filter(status=status)
+    if owner:
+        qs = qs.filter(owner=owner)
+    return qs.order_by(*SERVICE_ORDERINGS.get(ordering, SERVICE_ORDERINGS["name"]))
+
+
+def service_get(pk) -> Service:
+    return Service.objects.select_related("owner__user").get(pk=pk)
+
+
+def service_customers(service: Service) -> QuerySet[Customer]:
+    """The customers that consume the service ("every customer that consumes ERP")."""
+    return (
+        Customer.objects.filter(service_links__service=service)
+        .select_related("relationship_manager__user")
+        .order_by("name", "pk")
+    )
+
+
+def customer_services(customer: Customer) -> QuerySet[Service]:
+    return Service.objects.filter(customer_links__customer=customer).order_by("name", "pk")
+
+
+def service_choices() -> QuerySet[Service]:
+    """Services a customer may be linked to: the catalogue, retired ones last."""
+    return Service.objects.order_by(
+        Case(When(status=Service.Status.RETIRED, then=1), default=0), "name", "pk"
+    )
+
+
+def service_owner_choices() -> QuerySet[Membership]:
+    return staff_members()
+
+
+def customer_service_list(*, customer=None, service=None) -> QuerySet[CustomerService]:
+    qs = CustomerService.objects.select_related("customer", "service")
+    if customer is not None:
+        qs = qs.filter(customer=customer)
+    if service is not None:
+        qs = qs.filter(service=service)
+    return qs.order_by("customer__name", "service__name", "pk")

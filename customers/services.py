@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,9 +23,11 @@ from .models import (
     BusinessExpectation,
     Contact,
     Customer,
+    CustomerService,
     Purchaser,
     RegisterItem,
     RelationshipManagerAssignment,
+    Service,
 )
 
 _apply = apply_changes
@@ -62,18 +65,50 @@ CUSTOMER_FIELDS = (
     "strategy",
     "business_drivers",
     "demand_patterns",
-    "services_consumed",
     "notes",
 )
 
 
+def _services_change(customer: Customer, services) -> dict[str, list]:
+    """{"services": [old names, new names]} when the set differs, else {}."""
+    if services is None:
+        return {}
+    new = {service.pk: service for service in services}
+    old = {} if customer.pk is None else {s.pk: s for s in customer.services.all()}
+    if new.keys() == old.keys():
+        return {}
+    return {
+        "services": [
+            sorted(str(s) for s in old.values()),
+            sorted(str(s) for s in new.values()),
+        ]
+    }
+
+
+def _link_services(customer: Customer, services) -> None:
+    wanted = {service.pk for service in services}
+    CustomerService.objects.filter(customer=customer).exclude(service_id__in=wanted).delete()
+    have = set(
+        CustomerService.objects.filter(customer=customer).values_list("service_id", flat=True)
+    )
+    CustomerService.objects.bulk_create(
+        [
+            CustomerService(tenant_id=customer.tenant_id, customer=customer, service_id=pk)
+            for pk in sorted(wanted - have)
+        ]
+    )
+
+
 @transaction.atomic
-def customer_create(*, actor, **data) -> Customer:
+def customer_create(*, actor, services=None, **data) -> Customer:
     _check_rm(data.get("relationship_manager"))
     customer = Customer()
     changes = _apply(customer, {k: v for k, v in data.items() if k in CUSTOMER_FIELDS})
+    changes.update(_services_change(customer, services))
     _check_customer_contacts(customer)
     _save(customer, actor=actor, action="customer.created", changes=changes, created=True)
+    if services:
+        _link_services(customer, services)
     RelationshipManagerAssignment.objects.create(
         customer=customer,
         relationship_manager=customer.relationship_manager,
@@ -83,15 +118,20 @@ def customer_create(*, actor, **data) -> Customer:
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, actor, **data) -> Customer:
+def customer_update(*, customer: Customer, actor, services=None, **data) -> Customer:
+    """Change a customer; `services`, when given, is the whole set the customer consumes."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     previous_rm_id = customer.relationship_manager_id
     previous_posts = {customer.business_manager_id, customer.counterpart_id}
     if "relationship_manager" in data:
         _check_rm(data["relationship_manager"])
     changes = _apply(customer, {k: v for k, v in data.items() if k in CUSTOMER_FIELDS})
+    service_change = _services_change(customer, services)
+    changes.update(service_change)
     _check_customer_contacts(customer)
     _save(customer, actor=actor, action="customer.updated", changes=changes)
+    if service_change:
+        _link_services(customer, services)
     if changes.keys() & {"business_manager", "counterpart"}:
         # The portal logins of whoever left or took the post follow it.
         posts = previous_posts | {customer.business_manager_id, customer.counterpart_id}
@@ -116,6 +156,88 @@ def customer_delete(*, customer: Customer, actor) -> None:
     for contact in _with_portal(Contact.objects.filter(customer=customer)):
         _portal_access_end(contact, actor)
     customer.delete()
+
+
+# The service catalogue ---------------------------------------------------------------------------
+
+SERVICE_FIELDS = ("name", "description", "owner", "status")
+
+
+def _check_owner(service: Service) -> None:
+    owner = service.owner
+    if owner is not None and (not owner.is_active or owner.role not in STAFF_ROLES):
+        raise ValidationError({"owner": _("Choose an active member of the IT staff.")})
+
+
+@transaction.atomic
+def service_create(*, actor, **data) -> Service:
+    service = Service()
+    changes = _apply(service, {k: v for k, v in data.items() if k in SERVICE_FIELDS})
+    _check_owner(service)
+    _save(service, actor=actor, action="service.created", changes=changes, created=True)
+    return service
+
+
+@transaction.atomic
+def service_update(*, service: Service, actor, **data) -> Service:
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    changes = _apply(service, {k: v for k, v in data.items() if k in SERVICE_FIELDS})
+    _check_owner(service)
+    _save(service, actor=actor, action="service.updated", changes=changes)
+    return service
+
+
+def service_delete_refusal(service: Service) -> str:
+    """Why the service cannot be deleted, or "" when it can."""
+    count = CustomerService.objects.filter(service=service).count()
+    if count:
+        return _(
+            "%(count)s customer(s) consume this service: it cannot be deleted. "
+            "Retire it instead (status Retired)."
+        ) % {"count": count}
+    return ""
+
+
+@transaction.atomic
+def service_delete(*, service: Service, actor) -> None:
+    refusal = service_delete_refusal(service)
+    if refusal:
+        raise ValidationError(refusal)
+    audit_record(actor=actor, action="service.deleted", obj=service)
+    try:
+        with transaction.atomic():
+            service.delete()
+    except ProtectedError as error:  # a record of a later area names it
+        raise ValidationError(
+            _("Other records name this service: it cannot be deleted. Retire it instead.")
+        ) from error
+
+
+@transaction.atomic
+def customer_service_add(*, customer: Customer, service: Service, actor) -> CustomerService:
+    """The customer consumes `service` as well (the API's link resource)."""
+    if CustomerService.objects.filter(customer=customer, service=service).exists():
+        raise ValidationError({"service": _("The customer consumes this service already.")})
+    link = CustomerService(tenant_id=customer.tenant_id, customer=customer, service=service)
+    link.save()
+    audit_record(
+        actor=actor,
+        action="customer.updated",
+        obj=customer,
+        changes={"services": [None, str(service)]},
+    )
+    return link
+
+
+@transaction.atomic
+def customer_service_remove(*, link: CustomerService, actor) -> None:
+    audit_record(
+        actor=actor,
+        action="customer.updated",
+        obj=link.customer,
+        changes={"services": [str(link.service), None]},
+    )
+    link.delete()
 
 
 # Purchasers --------------------------------------------------------------------------------------

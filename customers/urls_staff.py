@@ -2,9 +2,14 @@
 
 from django.urls import path
 
-from . import views
+from . import catalogue_views, views
 
 urlpatterns: list = [
+    path("services/", catalogue_views.service_list, name="service_list"),
+    path("services/new/", catalogue_views.service_create, name="service_create"),
+    path("services/<int:pk>/", catalogue_views.service_detail, name="service_detail"),
+    path("services/<int:pk>/edit/", catalogue_views.service_edit, name="service_edit"),
+    path("services/<int:pk>/delete/", catalogue_views.service_delete, name="service_delete"),
     path("customers/", views.customer_list, name="customer_list"),
     path("customers/mine/", views.customer_mine, name="customer_mine"),
     path("customers/new/", views.customer_create, name="customer_create"),

@@ -218,6 +218,7 @@ def customer_detail(request, pk):
     context = {
         "customer": customer,
         "rm_history": list(selectors.rm_assignment_list(customer=customer)),
+        "consumed_services": list(selectors.customer_services(customer)),
         "purchasers": purchasers,
         "contacts": contacts,
         "expectations": expectations,

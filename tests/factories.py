@@ -16,8 +16,10 @@ from customers.models import (
     BusinessExpectation,
     Contact,
     Customer,
+    CustomerService,
     Purchaser,
     RegisterItem,
+    Service,
 )
 
 
@@ -63,6 +65,22 @@ class CustomerFactory(TenantFactory):
     name = factory.Sequence(lambda n: f"Business unit {n}")
     division = "Operations"
     status = Customer.Status.ACTIVE
+
+
+class ServiceFactory(TenantFactory):
+    class Meta:
+        model = Service
+
+    name = factory.Sequence(lambda n: f"IT service {n}")
+    status = Service.Status.LIVE
+
+
+class CustomerServiceFactory(TenantFactory):
+    class Meta:
+        model = CustomerService
+
+    customer = factory.SubFactory(CustomerFactory)
+    service = factory.SubFactory(ServiceFactory)
 
 
 class PurchaserFactory(TenantFactory):

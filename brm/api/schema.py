@@ -9,6 +9,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
+from .serializers import StrictCharField
+
 
 class ErrorBodySerializer(serializers.Serializer):
     """What went wrong: the HTTP status, a short machine code, a sentence, and for a 400 the
@@ -86,7 +88,7 @@ class BrmAutoSchema(AutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if (
             direction == "request"
-            and type(field) is serializers.CharField
+            and type(field) in (serializers.CharField, StrictCharField)
             and "pattern" not in schema
         ):
             # What DRF's CharField refuses and a bare `string` would allow: a NUL character, and

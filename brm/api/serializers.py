@@ -1,4 +1,5 @@
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from rest_framework import serializers
 
 from brm.tenancy.context import current_tenant_id
@@ -39,6 +40,16 @@ def _writable_relations(fields):
             yield name, field
 
 
+class StrictCharField(serializers.CharField):
+    """A text field that takes text only: DRF's own turns 0 or 1.5 into "0" and "1.5", which
+    the schema (type string) says is refused."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class TenantModelSerializer(serializers.ModelSerializer):
     """Base of every API serializer of a tenant-owned model.
 
@@ -49,6 +60,11 @@ class TenantModelSerializer(serializers.ModelSerializer):
     """
 
     serializer_related_field = TenantPrimaryKeyRelatedField
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
 
     def get_fields(self):
         fields = super().get_fields()

@@ -12,6 +12,8 @@ from rest_framework.settings import api_settings
 
 from brm.tenancy.models import Membership, TenantOwnedModel
 
+from .serializers import StrictCharField
+
 
 class TenantGenericViewSet(viewsets.GenericViewSet):
     """The queryset is always `model.objects` (scoped to the key's tenant); set `model`, never
@@ -67,6 +69,7 @@ _NOT_PLAIN_FIELDS = (serializers.MultipleChoiceField, serializers.FilePathField)
 # int(value); BooleanField: the bool): the fast list path skips the call.
 _IDENTITY_COLUMNS = {
     serializers.CharField: (models.CharField, models.TextField),
+    StrictCharField: (models.CharField, models.TextField),
     serializers.EmailField: (models.CharField,),
     serializers.ChoiceField: (models.CharField, models.TextField),
     serializers.IntegerField: (models.IntegerField,),

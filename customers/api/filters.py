@@ -3,14 +3,16 @@ through the scoped managers at import time, outside any tenant."""
 
 import django_filters
 
-from brm.api.filters import IdFilter, OrderingFilter, SearchFilterSet
+from brm.api.filters import FilterSet, IdFilter, OrderingFilter, SearchFilterSet
 from customers.models import (
     ActionItem,
     BusinessExpectation,
     Contact,
     Customer,
+    CustomerService,
     Purchaser,
     RegisterItem,
+    Service,
 )
 
 
@@ -112,3 +114,25 @@ class ActionItemFilterSet(SearchFilterSet):
         if value == "open":
             return queryset.filter(status__in=ActionItem.OPEN_STATUSES)
         return queryset.filter(status=value)
+
+
+class ServiceFilterSet(SearchFilterSet):
+    search_fields = ("name", "description")
+    status = django_filters.ChoiceFilter(choices=Service.Status.choices)
+    owner = IdFilter(field_name="owner_id")
+    ordering = OrderingFilter(
+        fields=(("name", "name"), ("status", "status"), ("created_at", "created"))
+    )
+
+    class Meta:
+        model = Service
+        fields = ["status", "owner"]
+
+
+class CustomerServiceFilterSet(FilterSet):
+    customer = IdFilter(field_name="customer_id")
+    service = IdFilter(field_name="service_id")
+
+    class Meta:
+        model = CustomerService
+        fields = ["customer", "service"]

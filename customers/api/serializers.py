@@ -7,8 +7,10 @@ from customers.models import (
     BusinessExpectation,
     Contact,
     Customer,
+    CustomerService,
     Purchaser,
     RegisterItem,
+    Service,
 )
 
 
@@ -32,7 +34,6 @@ class CustomerSerializer(TenantModelSerializer):
             "strategy",
             "business_drivers",
             "demand_patterns",
-            "services_consumed",
             "notes",
             "created_at",
             "updated_at",
@@ -163,3 +164,36 @@ class ActionItemSerializer(TenantModelSerializer):
                 {"owner_contact": "An action item has one owner: a staff member or a contact."}
             )
         return attrs
+
+
+class ServiceSerializer(TenantModelSerializer):
+    customer_count = serializers.SerializerMethodField(
+        help_text="How many customers consume the service."
+    )
+
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "name",
+            "description",
+            "owner",
+            "status",
+            "customer_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def get_customer_count(self, obj) -> int:
+        count = getattr(obj, "customer_count", None)
+        return obj.customer_links.count() if count is None else count
+
+
+class CustomerServiceSerializer(TenantModelSerializer):
+    class Meta:
+        model = CustomerService
+        fields = ["id", "customer", "service", "created_at"]
+        read_only_fields = ["id", "created_at"]
+        # The service says "consumes this service already" (a 400 with the field's error).
+        validators = []

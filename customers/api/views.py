@@ -1,6 +1,6 @@
 """API of the customers area. Writes go through customers.services, like the pages do."""
 
-from django.db.models import BooleanField, Case, ExpressionWrapper, Q, When
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Q, When
 from django.utils import timezone
 
 from brm.api.schema import crud_docs
@@ -11,8 +11,10 @@ from customers.models import (
     BusinessExpectation,
     Contact,
     Customer,
+    CustomerService,
     Purchaser,
     RegisterItem,
+    Service,
 )
 
 from . import filters, serializers
@@ -139,3 +141,48 @@ class ActionItemViewSet(ServiceViewSet):
             status__in=ActionItem.OPEN_STATUSES, due_date__lt=timezone.localdate(), then=True
         )
         return {"is_overdue": Case(overdue, default=False, output_field=BooleanField())}
+
+
+@crud_docs(
+    "service",
+    "services",
+    "The office's service catalogue. Filter by `status`, `owner`; `search` in name and "
+    "description; `ordering` by name, status, created. A service that customers consume cannot "
+    "be deleted (400): retire it instead.",
+)
+class ServiceCatalogueViewSet(ServiceViewSet):
+    model = Service
+    serializer_class = serializers.ServiceSerializer
+    filterset_class = filters.ServiceFilterSet
+    create_service = services.service_create
+    update_service = services.service_update
+    update_kwarg = "service"
+    delete_service = services.service_delete
+
+    def get_queryset(self):
+        qs = super().get_queryset().order_by("name", "pk")
+        if self.action != "list":  # the list counts by its own column
+            qs = qs.annotate(customer_count=Count("customer_links"))
+        return qs
+
+    def get_list_columns(self):
+        return {"customer_count": Count("customer_links")}
+
+
+@crud_docs(
+    "customer service",
+    "customer services",
+    "Which customer consumes which catalogue service: one link each. Filter by `customer`, "
+    "`service`. Links are created and deleted, never changed.",
+)
+class CustomerServiceViewSet(ServiceViewSet):
+    model = CustomerService
+    serializer_class = serializers.CustomerServiceSerializer
+    filterset_class = filters.CustomerServiceFilterSet
+    http_method_names = ["get", "post", "delete", "head", "options"]
+    create_service = services.customer_service_add
+    update_kwarg = "link"
+    delete_service = services.customer_service_remove
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("customer_id", "service_id", "pk")

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.kit import client_for, make_key
+
 pytestmark = pytest.mark.django_db
 
 NOT_FOUND = {"status": 404, "code": "not_found", "detail": "Not found."}
@@ -58,3 +60,11 @@ def test_service_permission_denied_is_403_with_its_message():
     response = api_exception_handler(PermissionDenied("Only the customer can sign."), {})
     assert response.status_code == 403
     assert response.data["error"]["detail"] == "Only the customer can sign."
+
+
+def test_a_number_where_text_belongs_is_a_field_error(tenant_a, admin_a):
+    """DRF would store 0 as "0"; the schema says text, so the API refuses it."""
+    client = client_for(make_key(tenant_a, "write")[1])
+    response = client.post("/api/v1/services/", {"name": "ERP", "description": 0}, format="json")
+    assert response.status_code == 400
+    assert "description" in response.json()["error"]["fields"]

@@ -15,9 +15,11 @@ from tests.factories import (
     ActionItemFactory,
     ContactFactory,
     CustomerFactory,
+    CustomerServiceFactory,
     ExpectationFactory,
     PurchaserFactory,
     RegisterItemFactory,
+    ServiceFactory,
 )
 from tests.isolation import MARKER, marked_rows, portal_user_linker, register
 from tests.kit import in_tenant, make_member
@@ -84,6 +86,30 @@ def api_register_item(tenant):
 @register_api("/api/v1/action-items/{id}/")
 def api_action_item(tenant):
     return {"id": ActionItemFactory(customer=_customer(tenant), title=f"{MARKER} action").pk}
+
+
+@register_related("customers.service")
+def related_service(tenant):
+    return ServiceFactory(tenant=tenant, name=f"{MARKER} service {next(CUSTOMER_SEQ)}").pk
+
+
+@register_api("/api/v1/services/{id}/")
+def api_service(tenant):
+    return {"id": related_service(tenant)}
+
+
+@register_api("/api/v1/customer-services/{id}/")
+def api_customer_service(tenant):
+    customer = _customer(tenant)
+    service = ServiceFactory(tenant=tenant, name=f"{MARKER} linked {next(CUSTOMER_SEQ)}")
+    return {"id": CustomerServiceFactory(customer=customer, service=service).pk}
+
+
+@register("customers:service_detail")
+@register("customers:service_edit")
+@register("customers:service_delete")
+def staff_service(tenant):
+    return {"pk": related_service(tenant)}
 
 
 # Portal ---------------------------------------------------------------------------------------
@@ -233,6 +259,9 @@ def customer_staff_rows(tenant):
         email=f"{MARKER}-staff-contact@business.example",
     )
     ExpectationFactory(customer=customer, title=f"{MARKER} staff expectation")
+    CustomerServiceFactory(
+        customer=customer, service=ServiceFactory(tenant=tenant, name=f"{MARKER} staff service")
+    )
     RegisterItemFactory(customer=customer, title=f"{MARKER} risk", owner=rm)
     ActionItemFactory(
         customer=customer,

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 # Each page's own reads, on top of the portal shell (tests/kit.py: the staff shell and the
 # portal scope, one query for the contact, its customer and the RM).
 OWN = {
-    "portal_organisation": 3,  # purchasers, contacts, business manager and counterpart
+    "portal_organisation": 4,  # services, purchasers, contacts, business manager and counterpart
     "portal_expectation_list": 1,
     "portal_action_item_list": 1,
     "": 3,  # the portal home: its summary follows membership -> contact -> customer -> RM

@@ -15,9 +15,11 @@ from tests.factories import (
     ActionItemFactory,
     ContactFactory,
     CustomerFactory,
+    CustomerServiceFactory,
     ExpectationFactory,
     PurchaserFactory,
     RegisterItemFactory,
+    ServiceFactory,
 )
 from tests.kit import assert_page_queries, in_tenant, make_member
 
@@ -25,9 +27,10 @@ pytestmark = pytest.mark.django_db
 
 # Customer list: the divisions and the RMs (filter choices), count, rows.
 CUSTOMER_LIST = 4
-# Customer page: the customer, then one query per panel (RM assignments, purchasers, contacts,
-# expectations, register, history) and two for open action items (the first ten, their count).
-CUSTOMER_PAGE = 9
+# Customer page: the customer, then one query per panel (RM assignments, services consumed,
+# purchasers, contacts, expectations, register, history) and two for open action items (the
+# first ten, their count).
+CUSTOMER_PAGE = 10
 # Action items: the customers (filter choices), count, rows.
 ACTION_ITEM_LIST = 3
 # Coverage: overall (2), per RM (3), the two lists and their counts (4).
@@ -81,6 +84,7 @@ def _fill_customer(tenant, customer, rm, n, start):
             RegisterItemFactory(customer=customer, owner=member)
             ActionItemFactory(customer=customer, owner_member=member if i % 2 else None)
             ActionItemFactory(customer=customer, owner_contact=contact)
+            CustomerServiceFactory(customer=customer, service=ServiceFactory(owner=member))
             services.customer_update(customer=customer, actor=rm.user, relationship_manager=member)
 
 
