@@ -6,7 +6,9 @@ import re
 from django.db import migrations, models
 
 
-MAX_NAME = 60  # a longer item is a sentence, not a service name: it goes to the notes
+# A longer item is a sentence, not a service name: the text is kept in the notes.
+MAX_NAME = 60
+MAX_WORDS = 5
 
 
 def split_services(text):
@@ -16,7 +18,8 @@ def split_services(text):
         item = part.strip().rstrip(".").strip()
         if not item:
             continue
-        (names if len(item) <= MAX_NAME else rest).append(item)
+        is_name = len(item) <= MAX_NAME and len(item.split()) <= MAX_WORDS
+        (names if is_name else rest).append(item)
     return names, rest
 
 
@@ -48,8 +51,10 @@ def carry_services_over(apps, schema_editor):
                 CustomerService.objects.get_or_create(
                     tenant_id=tenant_id, customer=customer, service=service
                 )
-            if rest:
-                kept = "Services consumed: " + "; ".join(rest)
+            if rest:  # the whole text as written: a sentence cut at its commas would lose sense
+                kept = "Services consumed (as written before the catalogue): " + (
+                    customer.services_consumed.strip()
+                )
                 customer.notes = f"{customer.notes}\n\n{kept}" if customer.notes else kept
                 customer.save(update_fields=["notes"])
     _as_tenant(schema_editor, "")
