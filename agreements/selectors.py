@@ -92,9 +92,7 @@ def agreement_list(
 ) -> QuerySet[Agreement]:
     """The office's agreements with their customer, the version in force, state, review date
     and how many signatures are awaited, by customer name."""
-    qs = with_state(
-        Agreement.objects.select_related("customer__relationship_manager__user"), today
-    )
+    qs = with_state(Agreement.objects.select_related("customer__relationship_manager__user"), today)
     if state:
         qs = qs.filter(state=state)
     if relationship_manager is not None:
@@ -121,15 +119,12 @@ def version_history(agreement: Agreement) -> QuerySet[AgreementVersion]:
 
 
 def version_get(*, pk: int) -> AgreementVersion:
-    return get_object_or_404(
-        AgreementVersion.objects.select_related("agreement__customer"), pk=pk
-    )
+    return get_object_or_404(AgreementVersion.objects.select_related("agreement__customer"), pk=pk)
 
 
 def signatures_awaited(version: AgreementVersion) -> QuerySet[Signature]:
-    return Signature.objects.filter(version=version, status=Signature.Status.PENDING).select_related(
-        "membership__user"
-    )
+    pending = Signature.objects.filter(version=version, status=Signature.Status.PENDING)
+    return pending.select_related("membership__user")
 
 
 # Measures ----------------------------------------------------------------------------------------
@@ -199,9 +194,6 @@ def agreements_overdue_for_review(
     *, relationship_manager: Membership | None = None, today: date | None = None
 ) -> QuerySet[Agreement]:
     """Agreements in force whose review date has passed, the longest overdue first."""
-    return (
-        agreement_list(
-            state=State.REVIEW_OVERDUE, relationship_manager=relationship_manager, today=today
-        )
-        .order_by(F("review_due").asc(), "pk")
-    )
+    return agreement_list(
+        state=State.REVIEW_OVERDUE, relationship_manager=relationship_manager, today=today
+    ).order_by(F("review_due").asc(), "pk")
