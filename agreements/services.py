@@ -163,7 +163,7 @@ def _check_draft(version: AgreementVersion) -> None:
 
 def _locked(version: AgreementVersion) -> AgreementVersion:
     return (
-        AgreementVersion.objects.select_for_update()
+        AgreementVersion.objects.select_for_update(of=("self",))
         .select_related("agreement__customer")
         .get(pk=version.pk)
     )
@@ -221,7 +221,9 @@ def _check_row(version: AgreementVersion, row: SectionRow) -> None:
         errors["contact"] = _("This contact belongs to another customer.")
     for name in ("member", "owner_member"):
         member = getattr(row, name, None)
-        if member is not None and member.role not in STAFF_ROLES:
+        if member is not None and (
+            member.role not in STAFF_ROLES or member.tenant_id != version.tenant_id
+        ):
             errors[name] = _("Choose a staff member of the office.")
     if isinstance(row, EngagementRow):
         contact_ids = set(row.attendee_contact_ids or [])
@@ -418,7 +420,7 @@ def mandate_check(
     Returns (False, reason) or (True, where the mandate comes from). The same check names the
     signers at submission and is made again when each one signs.
     """
-    if membership is None or not membership.is_active:
+    if membership is None or not membership.is_active or membership.tenant_id != customer.tenant_id:
         return False, _("Name an active member of the office.")
     if role == SignerRole.RELATIONSHIP_MANAGER:
         if membership.pk != customer.relationship_manager_id:
@@ -561,22 +563,29 @@ def _copy_as_draft(version: AgreementVersion, actor) -> AgreementVersion:
     return draft
 
 
-def _void_round(version: AgreementVersion) -> None:
+def _void_round(version: AgreementVersion, actor) -> None:
     """The round stops: pending and signed signatures are voided and kept (a declined one stays
     declined). Runs while the version is still in signature (the trigger allows it then only)."""
     now = timezone.now()
     for signature in Signature.objects.filter(
         version=version, status__in=[Signature.Status.PENDING, Signature.Status.SIGNED]
     ):
+        previous = signature.status
         signature.status = Signature.Status.VOIDED
         signature.voided_at = now
         signature.save(update_fields=["status", "voided_at"])
+        audit_record(
+            actor=actor,
+            action="signature.voided",
+            obj=signature,
+            changes={"status": [previous, Signature.Status.VOIDED]},
+        )
 
 
 def _withdraw(version: AgreementVersion, actor, reason: str) -> AgreementVersion:
     if version.status != Status.IN_SIGNATURE:
         raise ValidationError(_("Only a version in signature can be withdrawn."))
-    _void_round(version)
+    _void_round(version, actor)
     audited_update(
         version,
         actor=actor,
@@ -615,7 +624,7 @@ def version_revise(*, version: AgreementVersion, actor) -> AgreementVersion:
 
 def _signature_for(signature: Signature, user) -> Signature:
     signature = (
-        Signature.objects.select_for_update()
+        Signature.objects.select_for_update(of=("self",))
         .select_related("membership", "version__agreement__customer")
         .get(pk=signature.pk)
     )

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 
 from agreements import services
 from agreements.models import ActionPlanRow, AgreementVersion, PartnerPlanRow
+from brm.tenancy.models import Role
 from customers.models import ActionItem
 from tests.factories import ContactFactory, CustomerFactory
-from tests.kit import assert_audited
+from tests.kit import assert_audited, make_member
 
 pytestmark = pytest.mark.usefixtures("as_tenant_a")
 
@@ -180,3 +181,16 @@ def test_a_submitted_version_cannot_be_edited_in_any_section(world, draft):
     for refuse in refusals:
         with pytest.raises(ValidationError, match="only a draft can be changed"):
             refuse()
+
+
+def test_a_staff_member_of_another_office_cannot_be_in_the_partner_plan(tenant_b, world, draft):
+    outsider = make_member(tenant_b, Role.RELATIONSHIP_MANAGER, email="rm-b@example.test")
+    with pytest.raises(ValidationError, match="staff member of the office"):
+        services.section_row_add(
+            version=draft,
+            section="partner_plan",
+            actor=world.rm.user,
+            member=outsider,
+            role="x",
+            name="Outsider",
+        )

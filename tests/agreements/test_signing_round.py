@@ -198,3 +198,15 @@ def test_adding_twelve_months_keeps_the_day_or_takes_the_months_last():
     assert services.add_months(datetime.date(2026, 3, 15), 12) == datetime.date(2027, 3, 15)
     assert services.add_months(datetime.date(2027, 1, 31), 1) == datetime.date(2027, 2, 28)
     assert services.add_months(datetime.date(2026, 11, 30), 3) == datetime.date(2027, 2, 28)
+
+
+def test_voiding_the_round_is_audited_per_signature(tenant_a, world, submitted):
+    signature = sign(_signature(submitted, "relationship_manager"), world.rm)
+    services.version_withdraw(version=submitted, actor=world.rm.user)
+    assert_audited(
+        tenant_a,
+        "signature.voided",
+        obj=signature,
+        actor=world.rm.user,
+        changes={"status": ["signed", "voided"]},
+    )

@@ -93,3 +93,9 @@ def test_the_four_signers_are_four_different_people(world, draft):
     world.customer.save()
     with pytest.raises(ValidationError, match="four different people"):
         _submit(world, draft, business_manager=world.line_manager)
+
+
+def test_a_member_of_another_office_cannot_be_named(tenant_b, world, draft):
+    outsider = make_member(tenant_b, Role.IT_MANAGER, email="itm-b@example.test")
+    with pytest.raises(ValidationError, match="active member of the office"):
+        _submit(world, draft, it_manager=outsider)
