@@ -318,7 +318,7 @@ def contact_update(*, contact: Contact, actor, **data) -> Contact:
             tenancy_services.invitation_revoke(invitation=invitation, actor=actor)
         contact.portal_invitation = None
     _save(contact, actor=actor, action="contact.updated", changes=changes)
-    if "purchaser" in changes:
+    if changes.keys() & {"purchaser", "authority"}:
         portal_memberships_sync(contacts=Contact.objects.filter(pk=contact.pk), actor=actor)
     return contact
 
@@ -373,13 +373,14 @@ def portal_memberships_sync(*, contacts, actor) -> None:
 
 def _not_invitable_message() -> str:
     return _(
-        "Only the customer's business manager or counterpart, or a purchaser's contact, "
-        "can be invited to the portal."
+        "Only the customer's business manager or counterpart, a contact with the budget "
+        "mandate, or a purchaser's contact can be invited to the portal."
     )
 
 
 def contact_portal_role(contact: Contact) -> str:
-    """Business manager or counterpart: the customer role (mandate); a purchaser's contact: not."""
+    """Business manager, counterpart or a contact with the budget mandate: the customer role;
+    a purchaser's contact without the mandate: the purchaser role."""
     role = portal_role_for(contact)
     if role is None:
         raise ValidationError(_not_invitable_message())

@@ -8,6 +8,13 @@ factories subclass `TenantFactory`.
 
 import factory
 
+from agreements.models import (
+    Agreement,
+    AgreementVersion,
+    EngagementRow,
+    ObjectiveRow,
+    PartnerPlanRow,
+)
 from brm.tenancy.context import current_tenant_id_or_none, tenant_context
 from brm.tenancy.models import TenantOwnedModel
 from customers.models import (
@@ -132,3 +139,55 @@ class ActionItemCommentFactory(TenantFactory):
 
     action_item = factory.SubFactory(ActionItemFactory)
     body = factory.Sequence(lambda n: f"Comment {n}")
+
+
+# Agreements ---------------------------------------------------------------------------------------
+
+
+class AgreementFactory(TenantFactory):
+    class Meta:
+        model = Agreement
+
+    customer = factory.SubFactory(CustomerFactory)
+
+
+class AgreementVersionFactory(TenantFactory):
+    """A draft version (freeze one through agreements.services.version_submit)."""
+
+    class Meta:
+        model = AgreementVersion
+
+    agreement = factory.SubFactory(AgreementFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    relationship_philosophy = "Partners in the business's success."
+
+
+class PartnerPlanRowFactory(TenantFactory):
+    class Meta:
+        model = PartnerPlanRow
+
+    version = factory.SubFactory(AgreementVersionFactory)
+    contact = factory.SubFactory(
+        ContactFactory, customer=factory.SelfAttribute("..version.agreement.customer")
+    )
+    name = factory.SelfAttribute("contact.name")
+    role = "Business manager"
+
+
+class EngagementRowFactory(TenantFactory):
+    class Meta:
+        model = EngagementRow
+
+    version = factory.SubFactory(AgreementVersionFactory)
+    meeting_type = EngagementRow.MeetingType.MONTHLY_SERVICE_REVIEW
+    frequency = EngagementRow.Frequency.MONTHLY
+    weekday = EngagementRow.Weekday.TUESDAY
+    week_of_month = 2
+
+
+class ObjectiveRowFactory(TenantFactory):
+    class Meta:
+        model = ObjectiveRow
+
+    version = factory.SubFactory(AgreementVersionFactory)
+    objective = factory.Sequence(lambda n: f"Objective {n}")

@@ -47,15 +47,26 @@ def tenant_field_without_index(app_label: str, model_name: str):
     )
 
 
-def postgresql_only(sql: str, reverse_sql: str):
-    """RunSQL on PostgreSQL, nothing elsewhere (the SQLite of `make run` has no such objects)."""
+def postgresql_only(sql: str | list[str], reverse_sql: str | list[str]):
+    """RunSQL on PostgreSQL, nothing elsewhere (the SQLite of `make run` has no such objects).
+
+    A list runs one statement at a time, without parameters (so a `%` in a function body is
+    text, and a `$$` body may hold semicolons).
+    """
+
+    def run(schema_editor, statements):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        if isinstance(statements, str):
+            schema_editor.execute(statements)
+            return
+        for statement in statements:
+            schema_editor.execute(statement, params=None)
 
     def forward(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+        run(schema_editor, sql)
 
     def backward(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(reverse_sql)
+        run(schema_editor, reverse_sql)
 
     return migrations.RunPython(forward, backward)

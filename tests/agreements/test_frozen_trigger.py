@@ -1,0 +1,133 @@
+"""PostgreSQL refuses to change a frozen version, its sections, or a given signature, whoever
+runs the statement: here the raw SQL of the runtime role, past every service."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from agreements import services
+from agreements.models import AgreementVersion, PartnerPlanRow, Signature
+from tests.agreements.conftest import sign, sign_all
+
+pytestmark = pytest.mark.usefixtures("as_tenant_a")
+
+
+def _run(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _refused(sql, params=()):
+    with pytest.raises(DatabaseError, match="frozen|cannot change"), transaction.atomic():
+        _run(sql, params)
+
+
+@pytest.fixture
+def submitted(world, draft):
+    return services.version_submit(version=draft, actor=world.rm.user, signers=world.signers)
+
+
+def test_the_statements_run_as_the_runtime_role():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        assert cursor.fetchone()[0] == "brm_app"
+
+
+def test_a_drafts_content_and_rows_may_change(draft):
+    table = AgreementVersion._meta.db_table
+    assert _run(f"UPDATE {table} SET relationship_philosophy = 'x' WHERE id = %s", [draft.pk])
+    assert _run("UPDATE agreements_partnerplanrow SET role = 'x' WHERE version_id = %s", [draft.pk])
+
+
+def test_a_frozen_versions_content_cannot_be_updated(submitted):
+    for column, value in (
+        ("relationship_philosophy", "'Changed'"),
+        ("content_sha256", "repeat('0', 64)"),
+        ("affirmation_text", "'Other words'"),
+        ("number", "99"),
+    ):
+        _refused(
+            f"UPDATE agreements_agreementversion SET {column} = {value} WHERE id = %s",
+            [submitted.pk],
+        )
+    submitted.refresh_from_db()
+    assert submitted.relationship_philosophy == "Partners, not suppliers."
+
+
+def test_a_frozen_version_cannot_go_back_to_draft_or_be_deleted(submitted):
+    _refused(
+        "UPDATE agreements_agreementversion SET status = 'draft' WHERE id = %s", [submitted.pk]
+    )
+    _refused("DELETE FROM agreements_agreementversion WHERE id = %s", [submitted.pk])
+
+
+def test_a_frozen_versions_status_still_moves_forward(submitted):
+    assert _run(
+        "UPDATE agreements_agreementversion SET status = 'in_force', in_force_at = now() "
+        "WHERE id = %s",
+        [submitted.pk],
+    )
+    assert _run(
+        "UPDATE agreements_agreementversion SET status = 'superseded' WHERE id = %s",
+        [submitted.pk],
+    )
+    _refused(
+        "UPDATE agreements_agreementversion SET status = 'in_force' WHERE id = %s", [submitted.pk]
+    )
+
+
+@pytest.mark.parametrize(
+    "table", ["partnerplanrow", "engagementrow", "objectiverow", "actionplanrow"]
+)
+def test_a_frozen_versions_rows_cannot_be_updated_deleted_or_added(submitted, table):
+    _refused(f"UPDATE agreements_{table} SET position = 7 WHERE version_id = %s", [submitted.pk])
+    _refused(f"DELETE FROM agreements_{table} WHERE version_id = %s", [submitted.pk])
+    _refused(
+        f"INSERT INTO agreements_{table} SELECT (r).* FROM (SELECT r FROM agreements_{table} r "
+        "WHERE version_id = %s) s",
+        [submitted.pk],
+    )
+
+
+def test_deleting_a_contact_named_in_a_frozen_version_keeps_the_rows_copy(world, submitted):
+    row = PartnerPlanRow.objects.get(version=submitted)
+    world.bea.delete()  # Django sets the row's contact to NULL: the one change allowed
+    row.refresh_from_db()
+    assert row.contact_id is None and row.name == "Bea Budget"
+
+
+def test_a_signed_signature_cannot_be_updated_or_deleted(world, submitted):
+    signature = sign(Signature.objects.get(version=submitted, role="it_manager"), world.it_manager)
+    for change in ("signer_name = 'Someone else'", "status = 'pending'", "ip_address = NULL"):
+        _refused(f"UPDATE agreements_signature SET {change} WHERE id = %s", [signature.pk])
+    _refused("DELETE FROM agreements_signature WHERE id = %s", [signature.pk])
+
+
+def test_a_declined_signature_cannot_be_updated_or_deleted(world, submitted):
+    signature = Signature.objects.get(version=submitted, role="business_manager")
+    services.signature_decline(signature=signature, user=world.business_manager.user, reason="No")
+    _refused("UPDATE agreements_signature SET decline_reason = '' WHERE id = %s", [signature.pk])
+    _refused("UPDATE agreements_signature SET status = 'signed' WHERE id = %s", [signature.pk])
+    _refused("DELETE FROM agreements_signature WHERE id = %s", [signature.pk])
+
+
+def test_a_signature_of_a_version_in_force_cannot_be_voided(world, submitted):
+    sign_all(submitted, world)
+    _refused(
+        "UPDATE agreements_signature SET status = 'voided', voided_at = now() "
+        "WHERE version_id = %s",
+        [submitted.pk],
+    )
+
+
+def test_voiding_a_signed_signature_in_signature_keeps_every_fact(world, submitted):
+    signature = sign(Signature.objects.get(version=submitted, role="it_manager"), world.it_manager)
+    _refused(
+        "UPDATE agreements_signature SET status = 'voided', signer_email = 'x@example.test' "
+        "WHERE id = %s",
+        [signature.pk],
+    )
+    assert _run(
+        "UPDATE agreements_signature SET status = 'voided', voided_at = now() WHERE id = %s",
+        [signature.pk],
+    )
