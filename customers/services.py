@@ -69,6 +69,11 @@ CUSTOMER_FIELDS = (
 )
 
 
+def _service_names(services) -> str:
+    """A set of services as the change history shows it: their names, sorted."""
+    return ", ".join(sorted(str(service) for service in services))
+
+
 def _services_change(customer: Customer, services) -> dict[str, list]:
     """{"services": [old names, new names]} when the set differs, else {}."""
     if services is None:
@@ -77,12 +82,7 @@ def _services_change(customer: Customer, services) -> dict[str, list]:
     old = {} if customer.pk is None else {s.pk: s for s in customer.services.all()}
     if new.keys() == old.keys():
         return {}
-    return {
-        "services": [
-            sorted(str(s) for s in old.values()),
-            sorted(str(s) for s in new.values()),
-        ]
-    }
+    return {"services": [_service_names(old.values()), _service_names(new.values())]}
 
 
 def _link_services(customer: Customer, services) -> None:
@@ -218,25 +218,20 @@ def customer_service_add(*, customer: Customer, service: Service, actor) -> Cust
     """The customer consumes `service` as well (the API's link resource)."""
     if CustomerService.objects.filter(customer=customer, service=service).exists():
         raise ValidationError({"service": _("The customer consumes this service already.")})
+    before = list(customer.services.all())
     link = CustomerService(tenant_id=customer.tenant_id, customer=customer, service=service)
     link.save()
-    audit_record(
-        actor=actor,
-        action="customer.updated",
-        obj=customer,
-        changes={"services": [None, str(service)]},
-    )
+    changes = {"services": [_service_names(before), _service_names([*before, service])]}
+    audit_record(actor=actor, action="customer.updated", obj=customer, changes=changes)
     return link
 
 
 @transaction.atomic
 def customer_service_remove(*, link: CustomerService, actor) -> None:
-    audit_record(
-        actor=actor,
-        action="customer.updated",
-        obj=link.customer,
-        changes={"services": [str(link.service), None]},
-    )
+    before = list(link.customer.services.all())
+    after = [service for service in before if service.pk != link.service_id]
+    changes = {"services": [_service_names(before), _service_names(after)]}
+    audit_record(actor=actor, action="customer.updated", obj=link.customer, changes=changes)
     link.delete()
 
 
