@@ -64,4 +64,6 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
     from weasyprint import HTML  # imported late: it loads pango, which only PDF work needs
 
     html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=base_url or BASE_URL, url_fetcher=static_only_fetcher()).write_pdf()
+    return HTML(
+        string=html, base_url=base_url or BASE_URL, url_fetcher=static_only_fetcher()
+    ).write_pdf()

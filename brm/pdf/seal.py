@@ -111,14 +111,16 @@ def _verify(pdf_bytes: bytes) -> Verification:
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-    if not pdf_bytes.lstrip()[:5] == b"%PDF-":
+    if pdf_bytes.lstrip()[:5] != b"%PDF-":
         return Verification(False, "The file is not a PDF document.")
     reader = PdfFileReader(BytesIO(pdf_bytes), strict=False)
     sigs = reader.embedded_signatures
     if not sigs:
         return Verification(False, "The PDF carries no seal: it is not a sealed document.")
     roots, seal_cert = _trust_roots()
-    ours = [s for s in sigs if s.signer_cert is not None and s.signer_cert == seal_cert]
+    ours = [
+        s for s in sigs if s.signer_cert is not None and s.signer_cert.dump() == seal_cert.dump()
+    ]
     if not ours:
         other = sigs[0].signer_cert.subject.human_friendly if sigs[0].signer_cert else "unknown"
         return Verification(
@@ -132,19 +134,27 @@ def _verify(pdf_bytes: bytes) -> Verification:
     signed_at = status.signer_reported_dt
     if not (status.intact and status.valid):
         return Verification(
-            False, "The PDF has been altered: its content no longer matches the seal.",
-            metadata, signer, signed_at,
+            False,
+            "The PDF has been altered: its content no longer matches the seal.",
+            metadata,
+            signer,
+            signed_at,
         )
     if not status.trusted:
         return Verification(
-            False, "The seal's certificate is not trusted by this office.",
-            metadata, signer, signed_at,
+            False,
+            "The seal's certificate is not trusted by this office.",
+            metadata,
+            signer,
+            signed_at,
         )
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         return Verification(
             False,
             "The PDF was changed after it was sealed (content was added to the file).",
-            metadata, signer, signed_at,
+            metadata,
+            signer,
+            signed_at,
         )
     return Verification(True, "Sealed by this office and unaltered.", metadata, signer, signed_at)
 

@@ -63,9 +63,7 @@ PIXEL = base64.b64decode(
 )
 
 
-def test_a_document_that_points_at_files_or_the_network_renders_without_them(
-    tmp_path, monkeypatch
-):
+def test_a_document_that_points_at_files_or_the_network_renders_without_them(tmp_path, monkeypatch):
     image = tmp_path / "pixel.png"
     image.write_bytes(PIXEL)
     template = engines["django"].from_string(
