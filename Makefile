@@ -49,10 +49,12 @@ run: export SECRET_KEY_FILE := $(CURDIR)/var/secret_key
 # honcho -e /dev/null: the environment exported here is authoritative; a local
 # .env (e.g. one written for docker compose) must not override it.
 run: venv
+	scripts/ensure_pango.sh
 	mkdir -p var
 	test -s var/secret_key || (umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py brm_seal_keys
 	$(BIN)/python manage.py seed_demo
 	@echo "BRM Office is running at http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	exec $(BIN)/honcho start -e /dev/null -f Procfile.dev
@@ -68,6 +70,7 @@ test: export CHROMIUM_PATH ?= /usr/bin/chromium
 test: venv
 	scripts/ensure_services.sh
 	scripts/ensure_chromium.sh
+	scripts/ensure_pango.sh
 	scripts/ensure_axe.sh
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports

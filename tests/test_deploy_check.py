@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from brm.pdf.keys import SealFiles, generate_seal_files
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -19,6 +21,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "BRM_VAR_DIR": str(tmp_path / "var"),
     }
     (tmp_path / "secret").write_text("k" * 20 + "production-like-secret-0123456789-abcdefghij")
+    generate_seal_files(SealFiles.under(tmp_path / "var" / "seal"))
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -102,3 +105,25 @@ def test_compose_publishes_the_app_on_the_loopback_only():
     compose = (ROOT / "docker-compose.yml").read_text()
     assert '"127.0.0.1:8000:8000"' in compose
     assert '"8000:8000"' not in compose.replace('"127.0.0.1:8000:8000"', "")
+
+
+def test_deploy_check_warns_when_no_seal_key_is_configured(tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "brm.settings.base",
+        "SECRET_KEY": "k" * 20 + "production-like-secret-0123456789-abcdefghij",
+        "ALLOWED_HOSTS": "brm.example.org",
+        "BRM_VAR_DIR": str(tmp_path / "var"),
+        "BRM_SEAL_KEY_PATH": str(tmp_path / "absent-key.pem"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "brm.W101" in result.stderr
+    assert "BRM_SEAL_KEY_PATH" in result.stderr

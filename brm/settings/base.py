@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "brm.api",
     "brm.outbox",
     "brm.web",
+    "brm.pdf",
     "customers",
     "agreements",
     "meetings",
@@ -250,6 +251,13 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# The document seal (brm.pdf): a key, its certificate and the issuing CA (the chain sent with
+# each seal and the trust root for verifying uploads). `make run` generates local ones under
+# var/seal/; production sets these to its own files.
+BRM_SEAL_KEY_PATH = env.str("BRM_SEAL_KEY_PATH", default=str(VAR_DIR / "seal" / "seal-key.pem"))
+BRM_SEAL_CERT_PATH = env.str("BRM_SEAL_CERT_PATH", default=str(VAR_DIR / "seal" / "seal-cert.pem"))
+BRM_SEAL_CHAIN_PATH = env.str("BRM_SEAL_CHAIN_PATH", default=str(VAR_DIR / "seal" / "seal-ca.pem"))
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -319,7 +327,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO; its warnings (a refused resource) stay.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # API
