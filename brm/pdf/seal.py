@@ -6,8 +6,10 @@ dictionary (entry /BRMSeal, JSON), written in the same revision as the signature
 signature covers it.
 """
 
+import asyncio
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -16,6 +18,18 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from .keys import SealFiles
+
+
+def _off_the_loop(fn, *args, **kwargs):
+    """pyHanko's plain calls run asyncio.run, which refuses a thread whose event loop is running
+    (an async server, or Playwright's in the browser tests): such a caller gets a thread of its
+    own for the call."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +104,7 @@ def seal_pdf(pdf_bytes: bytes, *, reason: str, metadata: dict) -> bytes:
         subfilter=fields.SigSeedSubFilter.PADES,
         # A document signature, not a certification: readers show "signed and unaltered".
     )
-    out = signers.sign_pdf(writer, meta, signer=_signer())
+    out = _off_the_loop(signers.sign_pdf, writer, meta, signer=_signer())
     return out.getvalue()
 
 
@@ -130,7 +144,7 @@ def _verify(pdf_bytes: bytes) -> Verification:
     metadata = _signed_metadata(reader, sig)
     signer = seal_cert.subject.human_friendly
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
-    status = validate_pdf_signature(sig, context)
+    status = _off_the_loop(validate_pdf_signature, sig, context)
     signed_at = status.signer_reported_dt
     if not (status.intact and status.valid):
         return Verification(
