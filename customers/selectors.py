@@ -18,7 +18,6 @@ from .models import (
     BusinessExpectation,
     Contact,
     Customer,
-    CustomerService,
     Purchaser,
     RegisterItem,
     RelationshipManagerAssignment,
@@ -495,11 +494,3 @@ def service_choices() -> QuerySet[Service]:
 def service_owner_choices() -> QuerySet[Membership]:
     return staff_members()
 
-
-def customer_service_list(*, customer=None, service=None) -> QuerySet[CustomerService]:
-    qs = CustomerService.objects.select_related("customer", "service")
-    if customer is not None:
-        qs = qs.filter(customer=customer)
-    if service is not None:
-        qs = qs.filter(service=service)
-    return qs.order_by("customer__name", "service__name", "pk")
