@@ -21,7 +21,7 @@ from tests.kit import (
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("customers.migrations.0004_service_catalogue")
+migration = importlib.import_module("customers.migrations.0005_carry_services_over")
 
 
 # Rules -----------------------------------------------------------------------------------------
@@ -117,9 +117,12 @@ def test_the_free_text_splits_into_service_names_and_sentences_for_the_notes():
     )
     assert names == ["ERP", "planning and consolidation", "Web shop"]
     assert rest == [
-        "Everything the finance team uses at month-end",
-        "as agreed with the controller in 2024",
+        "Everything the finance team uses at month-end, as agreed with the controller in 2024"
     ]
+    assert migration.split_services("Set up years ago by the contracts team, mostly by email") == (
+        [],
+        ["Set up years ago by the contracts team, mostly by email"],
+    )
     assert migration.split_services("") == ([], [])
 
 
