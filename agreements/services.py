@@ -38,6 +38,7 @@ from .models import (
     SectionRow,
     Signature,
 )
+from .tasks import schedule_review_reminders, schedule_signature_reminders
 
 Status = AgreementVersion.Status
 SignerRole = Signature.SignerRole
@@ -523,6 +524,7 @@ def version_submit(*, version: AgreementVersion, actor, signers: dict) -> Agreem
                 "user": membership.user,
             },
         )
+    schedule_signature_reminders(version)
     return version
 
 
@@ -814,4 +816,5 @@ def version_came_into_force(*, version: AgreementVersion, actor) -> AgreementVer
                 "review": agreement.review_due.isoformat(),
             },
         )
+    schedule_review_reminders(agreement)
     return version
