@@ -72,6 +72,18 @@ def seed_customers(members: dict) -> None:
         interests="Cost of IT per employee, reporting accuracy",
     )
     cs.customer_update(customer=finance, actor=actor, business_manager=carla, counterpart=carla)
+    lena = cs.contact_create(
+        actor=actor,
+        customer=finance,
+        name="Lena Line",
+        title="Head of financial control",
+        email="line@demo.example",
+        phone="+31 20 555 0102",
+        role="Business line manager",
+        authority="decides",
+        influence="high",
+        interests="Month-end close, audit findings",
+    )
     accounting = cs.purchaser_create(
         actor=actor,
         customer=finance,
@@ -93,7 +105,11 @@ def seed_customers(members: dict) -> None:
     cs.purchaser_update(purchaser=accounting, actor=actor, manager=paul)
     cs.purchaser_create(actor=actor, customer=finance, name="Treasury")
     # The demo portal users are these contacts.
-    for contact, email in ((carla, "customer@demo.example"), (paul, "purchaser@demo.example")):
+    for contact, email in (
+        (carla, "customer@demo.example"),
+        (lena, "line@demo.example"),
+        (paul, "purchaser@demo.example"),
+    ):
         contact.membership = members[email]
         contact.save(update_fields=["membership"])
 

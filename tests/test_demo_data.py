@@ -17,12 +17,13 @@ def test_seed_demo_twice_creates_one_office_with_its_records_and_sign_ins(client
     with tenant_context(tenant):
         assert Customer.objects.count() == 4
         assert ActionItem.objects.count() == 5
-        assert Contact.objects.filter(membership__isnull=False).count() == 2
+        assert Contact.objects.filter(membership__isnull=False).count() == 3
     for email, password, home in [
         ("admin@demo.example", "demo-admin-pass", "/t/demo/"),
         ("rm@demo.example", "demo-rm-pass", "/t/demo/"),
         ("itm@demo.example", "demo-itm-pass", "/t/demo/"),
         ("customer@demo.example", "demo-customer-pass", "/t/demo/portal/"),
+        ("line@demo.example", "demo-line-pass", "/t/demo/portal/"),
         ("purchaser@demo.example", "demo-purchaser-pass", "/t/demo/portal/"),
     ]:
         assert client.login(email=email, password=password), email

@@ -11,6 +11,7 @@ DEMO_USERS = [
     ("rm@demo.example", "Rita Relationship", Role.RELATIONSHIP_MANAGER, "demo-rm-pass"),
     ("itm@demo.example", "Ivan ITManager", Role.IT_MANAGER, "demo-itm-pass"),
     ("customer@demo.example", "Carla Customer", Role.CUSTOMER, "demo-customer-pass"),
+    ("line@demo.example", "Lena Line", Role.CUSTOMER, "demo-line-pass"),
     ("purchaser@demo.example", "Paul Purchaser", Role.PURCHASER, "demo-purchaser-pass"),
 ]
 
