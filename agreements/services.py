@@ -14,18 +14,23 @@ import json
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brm.audit.services import audit_record, audited_create, audited_update
-from brm.outbox.services import outbox_enqueue
+from brm.outbox.services import due_job_schedule, outbox_enqueue
+from brm.pdf.seal import seal_pdf, verify_pdf
 from brm.tenancy.models import STAFF_ROLES, Membership, Role
 from customers import services as customer_services
 from customers.mandate import holds_budget_mandate
 from customers.models import ActionItem, Contact, Customer
 
+# agreements.pdf imports this module back (the canonical content it prints); it uses it only
+# inside its functions, so either module may be imported first.
+from . import pdf as agreement_pdf
 from .models import (
     DEFAULT_REVIEW_MONTHS,
     ActionPlanRow,
@@ -37,6 +42,7 @@ from .models import (
     PartnerPlanRow,
     SectionRow,
     Signature,
+    sealed_pdf_path,
 )
 
 Status = AgreementVersion.Status
@@ -765,11 +771,17 @@ def review_due_from(day: date) -> date:
     return add_months(day, review_period_months())
 
 
+# The job that seals the version in force and sends it to the signers (agreements/tasks.py).
+SEAL_JOB = "agreements.seal_in_force"
+
+
 def version_came_into_force(*, version: AgreementVersion, actor) -> AgreementVersion:
     """The fourth signature landed: the version is in force, the one before superseded, the
-    review due after the office's period, and every signer gets the news by email.
+    review due after the office's period, and a job seals the PDF and sends it to every signer.
 
-    The sealed PDF will be attached here when the PDF exists.
+    Sealing is a due job rather than part of the signature: rendering and sealing take a second
+    or two, and a missing seal key or a storage hiccup then retries the job instead of failing
+    the fourth signer's signature.
     """
     now = timezone.now()
     for previous in AgreementVersion.objects.select_for_update().filter(
@@ -794,8 +806,72 @@ def version_came_into_force(*, version: AgreementVersion, actor) -> AgreementVer
         action="agreement.review_scheduled",
         data={"review_due": review_due_from(timezone.localdate(now))},
     )
+    due_job_schedule(handler=SEAL_JOB, key=f"agreement-seal:{version.pk}", due_at=now, obj=version)
+    return version
+
+
+def _leftover_seal(storage, name: str, version: AgreementVersion) -> bytes | None:
+    """The sealed PDF an earlier attempt stored before its transaction rolled back, when it is
+    this version's and intact; a file that is not is removed (it is about to be replaced)."""
+    if not storage.exists(name):
+        return None
+    with storage.open(name, "rb") as stored:
+        data = stored.read()
+    check = verify_pdf(data)
+    if check.ok and check.metadata == agreement_pdf.seal_metadata(version):
+        return data
+    storage.delete(name)
+    return None
+
+
+@transaction.atomic
+def version_seal(*, version: AgreementVersion) -> AgreementVersion:
+    """Make the version's sealed PDF once, store it on the version, and email it to every
+    signer (the seal job; also safe to call again).
+
+    Run twice, or retried after a failure, it makes no second PDF: the version row is locked,
+    a version that has its PDF keeps it, and a file an attempt stored before its transaction
+    rolled back is taken up again (its name is fixed per version). The emails have one key per
+    signature, so the outbox queues each once.
+    """
+    version = _locked(version)
+    if version.status not in (Status.IN_FORCE, Status.SUPERSEDED) or version.in_force_at is None:
+        raise ValidationError(_("Only a version that came into force is sealed."))
+    if not version.sealed_pdf:
+        storage = version.sealed_pdf.storage
+        name = sealed_pdf_path(version, "")
+        data = _leftover_seal(storage, name, version)
+        if data is None:
+            data = seal_pdf(
+                agreement_pdf.version_pdf_render(version),
+                reason=agreement_pdf.SEAL_REASON,
+                metadata=agreement_pdf.seal_metadata(version),
+            )
+            name = storage.save(name, ContentFile(data))
+        digest = hashlib.sha256(data).hexdigest()
+        version.sealed_pdf.name = name
+        version.sealed_pdf_sha256 = digest
+        version.save(update_fields=["sealed_pdf", "sealed_pdf_sha256", "updated_at"])
+        audit_record(
+            actor=None,
+            action="agreement_version.sealed",
+            obj=version,
+            changes={"sealed_pdf": ["", name], "sealed_pdf_sha256": ["", digest]},
+        )
+    _in_force_notify(version, agreement_pdf.version_pdf_bytes(version))
+    return version
+
+
+def _in_force_notify(version: AgreementVersion, sealed: bytes) -> None:
+    agreement = version.agreement
     customer = agreement.customer
-    for signature in Signature.objects.filter(version=version).select_related("user"):
+    day = timezone.localdate(version.in_force_at)
+    attachment = {
+        "filename": agreement_pdf.pdf_filename(version),
+        "content": sealed,
+        "content_type": "application/pdf",
+    }
+    for signature in Signature.objects.filter(version=version, status=Signature.Status.SIGNED):
         outbox_enqueue(
             key=f"agreement-in-force:{signature.pk}",
             to=signature.signer_email,
@@ -804,14 +880,16 @@ def version_came_into_force(*, version: AgreementVersion, actor) -> AgreementVer
             text=_(
                 "All four signatures are in: version %(number)s of the Partnership Agreement "
                 "with %(customer)s is in force from %(day)s. Content SHA-256: %(sha256)s.\n"
-                "Its review is due on %(review)s."
+                "Its review is due on %(review)s.\n\n"
+                "The sealed PDF is attached; any PDF reader shows its seal as valid and the "
+                "document as unaltered."
             )
             % {
                 "number": version.number,
                 "customer": customer.name,
-                "day": timezone.localdate(now).isoformat(),
+                "day": day.isoformat(),
                 "sha256": version.content_sha256,
-                "review": agreement.review_due.isoformat(),
+                "review": agreement.review_due.isoformat() if agreement.review_due else "-",
             },
+            attachments=[attachment],
         )
-    return version

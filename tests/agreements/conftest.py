@@ -1,10 +1,12 @@
 """A customer ready for its agreement: the four people who may sign it, and one who may not."""
 
+import subprocess
 from dataclasses import dataclass
 
 import pytest
 
 from agreements import services
+from brm.pdf.keys import SealFiles, generate_seal_files
 from brm.tenancy.models import Membership, Role
 from customers.models import Contact, Customer
 from tests.factories import ContactFactory, PurchaserFactory
@@ -123,3 +125,45 @@ def sign_all(version, world):
 
     for signature in Signature.objects.filter(version=version).select_related("membership"):
         sign(signature, signature.membership)
+
+
+@pytest.fixture
+def submitted(world, draft):
+    """Version 1, submitted for signature with the four signers named."""
+    return services.version_submit(version=draft, actor=world.rm.user, signers=world.signers)
+
+
+@pytest.fixture
+def in_force(world, submitted):
+    """Version 1, signed by all four: in force (its seal job scheduled, not run)."""
+    sign_all(submitted, world)
+    submitted.refresh_from_db()
+    return submitted
+
+
+@pytest.fixture
+def seal_keys(settings, tmp_path_factory):
+    """A seal key and certificate of this run, as tests/pdf uses (brm.pdf.keys)."""
+    from tests.pdf.conftest import use_seal
+
+    files = SealFiles.under(tmp_path_factory.mktemp("agreement-seal"))
+    generate_seal_files(files)
+    use_seal(settings, files)
+    return files
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Stored files of this test in a folder of its own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+def pdf_texts(pdf: bytes, folder) -> list[str]:
+    """The text of each page in reading order (poppler's pdftotext)."""
+    path = folder / "doc.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [page for page in text.split("\f") if page.strip()]
