@@ -10,11 +10,14 @@ The sealing itself, once, is a service (services.version_seal).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from brm.pdf.render import render_pdf
+from brm.pdf.seal import verify_pdf
+from brm.tenancy.context import current_tenant_id
 from brm.tenancy.models import Membership
 from customers.models import Contact
 
@@ -180,6 +183,76 @@ def version_pdf_bytes(version: AgreementVersion) -> bytes:
     """What a download of the version serves: the stored sealed PDF as stored, else a rendering
     made on demand (drafts, versions in signature or withdrawn, a version not yet sealed)."""
     if version.sealed_pdf:
-        with version.sealed_pdf.open("rb") as stored:
+        with version.sealed_pdf.storage.open(version.sealed_pdf.name, "rb") as stored:
             return stored.read()
     return version_pdf_render(version)
+
+
+# Verification of an uploaded copy -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementCheck:
+    """What an uploaded PDF is to this office: an unaltered sealed agreement of its own (`ok`,
+    with the version it is), or why not (`reason`)."""
+
+    ok: bool
+    reason: str
+    version: AgreementVersion | None = None
+    sealed_at: object = None  # when the seal was made (datetime, UTC), for a sealed file
+    stored_copy: bool = False  # byte for byte the copy the office stored
+
+
+NOT_OURS = _("It is a sealed agreement, but not one of this office.")
+
+
+def agreement_pdf_verify(data: bytes) -> AgreementCheck:
+    """Check an uploaded PDF: sealed with this installation's seal, unaltered since, an agreement
+    of the current office, and the version its seal names (same agreement, same content hash).
+
+    Another office's agreement carries the same installation seal (one key signs for every
+    office), so the office is read from the signed metadata, and the version must exist here.
+    """
+    seal = verify_pdf(data)
+    metadata = seal.metadata or {}
+    if not seal.ok:
+        return AgreementCheck(False, seal.reason, sealed_at=seal.signed_at)
+    if metadata.get("kind") != SEAL_KIND:
+        return AgreementCheck(
+            False,
+            _("It carries this installation's seal, but it is not a Partnership Agreement."),
+            sealed_at=seal.signed_at,
+        )
+    version_id = metadata.get("version_id")
+    version = (
+        AgreementVersion.objects.filter(pk=version_id).select_related("agreement__customer").first()
+        if metadata.get("office_id") == current_tenant_id() and isinstance(version_id, int)
+        else None
+    )
+    if version is None:
+        return AgreementCheck(False, NOT_OURS, sealed_at=seal.signed_at)
+    if (
+        version.agreement_id != metadata.get("agreement")
+        or version.number != metadata.get("version")
+        or version.content_sha256 != metadata.get("content_sha256")
+    ):
+        return AgreementCheck(
+            False,
+            _(
+                "Its seal names version %(number)s of agreement %(agreement)s, whose content here "
+                "differs: it is not that version."
+            )
+            % {"number": metadata.get("version"), "agreement": metadata.get("agreement")},
+            sealed_at=seal.signed_at,
+        )
+    stored = bool(version.sealed_pdf_sha256) and (
+        hashlib.sha256(data).hexdigest() == version.sealed_pdf_sha256
+    )
+    return AgreementCheck(
+        True,
+        _("An unaltered agreement of this office, sealed when version %(number)s came into force.")
+        % {"number": version.number},
+        version=version,
+        sealed_at=seal.signed_at,
+        stored_copy=stored,
+    )
