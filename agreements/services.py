@@ -351,6 +351,73 @@ def section_rows_reorder(
         )
 
 
+def _row_errors(exc: ValidationError, prefix: str) -> dict[str, list[str]]:
+    """A row's ValidationError with each field named by the row: "partner_plan.2.role"."""
+    if not hasattr(exc, "error_dict"):
+        return {prefix: exc.messages}
+    return {
+        prefix if field == "__all__" else f"{prefix}.{field}": messages
+        for field, messages in exc.message_dict.items()
+    }
+
+
+def _section_replace(version: AgreementVersion, section: str, rows: list[dict], actor) -> None:
+    existing = {row.pk: row for row in section_rows(version, section)}
+    errors: dict[str, list[str]] = {}
+    seen: set[int] = set()
+    for index, data in enumerate(rows):
+        pk = data.get("id")
+        if pk is None:
+            continue
+        if pk not in existing:
+            errors[f"{section}.{index}.id"] = [_("No row of this section has this id.")]
+        elif pk in seen:
+            errors[f"{section}.{index}.id"] = [_("This row is listed twice.")]
+        seen.add(pk)
+    if errors:
+        raise ValidationError(errors)
+    for pk, row in existing.items():
+        if pk not in seen:
+            section_row_delete(row=row, actor=actor)
+    order = []
+    for index, data in enumerate(rows):
+        values = {k: v for k, v in data.items() if k != "id"}
+        try:
+            if data.get("id") is None:
+                row = section_row_add(version=version, section=section, actor=actor, **values)
+            else:
+                row = section_row_update(row=existing[data["id"]], actor=actor, **values)
+        except ValidationError as exc:
+            raise ValidationError(_row_errors(exc, f"{section}.{index}")) from None
+        order.append(row.pk)
+    section_rows_reorder(version=version, section=section, order=order, actor=actor)
+
+
+@transaction.atomic
+def version_draft_update(
+    *, version: AgreementVersion, actor, relationship_philosophy: str | None = None, **sections
+) -> AgreementVersion:
+    """Change a draft as one document (the API's PATCH): its philosophy when given, and each
+    section given (`partner_plan=[{...}, ...]`) as the whole list of its rows. A row naming the
+    `id` of one of the section's rows changes that row, a row without an id is added, a row left
+    out is deleted, and the section takes the list's order. All or nothing; an error names its
+    row and field ("engagement.1.weekday")."""
+    version = _locked(version)
+    _check_draft(version)
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise ValidationError(_("Unknown sections: %(names)s") % {"names": sorted(unknown)})
+    if relationship_philosophy is not None:
+        version_update(
+            version=version, actor=actor, relationship_philosophy=relationship_philosophy
+        )
+    for section in SECTIONS:  # in a fixed order, whatever order the caller gave them
+        if sections.get(section) is not None:
+            _section_replace(version, section, list(sections[section]), actor)
+    version.refresh_from_db()
+    return version
+
+
 # The action plan: the customer's action items, source "agreement" ---------------------------------
 
 

@@ -388,5 +388,10 @@ SPECTACULAR_SETTINGS = {
     # Schema generation runs outside any tenant and asks managers for `.none()` only (the model's
     # shape, never rows); the scoped `objects` would raise there.
     "DEFAULT_QUERY_MANAGER": "all_tenants",
-    "ENUM_NAME_OVERRIDES": {"LevelEnum": "customers.models.Level"},
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "customers.models.Level",
+        "AgreementVersionStatusEnum": "agreements.api.serializers.VERSION_STATUS",
+        "SignatureStatusEnum": "agreements.api.serializers.SIGNATURE_STATUS",
+        "ObjectiveStatusEnum": "agreements.api.serializers.OBJECTIVE_STATUS",
+    },
 }

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from agreements.models import Agreement, AgreementVersion
 from brm.tenancy.models import Role
+from tests.api.isolation import register_api
 from tests.customers.isolation_cases import portal_contact
 from tests.factories import AgreementFactory, AgreementVersionFactory, CustomerFactory
 from tests.isolation import MARKER, marked_rows, register
@@ -70,3 +71,20 @@ def portal_version_in_force(tenant):
 def agreement_rows(tenant):
     """A marked customer's agreement with a draft version."""
     draft_version(tenant)
+
+
+# API ------------------------------------------------------------------------------------------
+
+
+@register_api("/api/v1/agreements/{id}/")
+def api_agreement(tenant):
+    return {"id": draft_version(tenant).agreement_id}
+
+
+@register_api("/api/v1/agreement-versions/{id}/")
+@register_api("/api/v1/agreement-versions/{id}/submit/")
+@register_api("/api/v1/agreement-versions/{id}/withdraw/")
+@register_api("/api/v1/agreement-versions/{id}/revise/")
+@register_api("/api/v1/agreement-versions/{id}/pdf/")
+def api_version(tenant):
+    return {"id": draft_version(tenant).pk}
