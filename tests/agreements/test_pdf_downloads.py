@@ -145,3 +145,17 @@ def test_staff_cannot_use_the_portal_download_nor_portal_users_the_staff_one(ten
     assert _as(history.world.rm).get(_portal_url(tenant_a, history.in_force)).status_code == 403
     customer = _as(history.world.business_manager)
     assert customer.get(_staff_url(tenant_a, history.in_force)).status_code == 403
+
+
+def test_download_queries_are_pinned(tenant_a, history):
+    from tests.kit import PORTAL_SHELL_QUERIES, assert_page_queries
+
+    # The version, then the stored file's bytes (no query).
+    assert_page_queries(_as(history.world.rm), _staff_url(tenant_a, history.in_force), own=1)
+    # The portal scope's contact is the shell's; then the version, through the signers' check.
+    assert_page_queries(
+        _as(history.world.business_manager),
+        _portal_url(tenant_a, history.in_force),
+        own=1,
+        shell=PORTAL_SHELL_QUERIES,
+    )

@@ -128,3 +128,9 @@ def test_portal_users_cannot_open_the_verification_page(tenant_a, customer_a):
     client = Client()
     client.force_login(customer_a.user)
     assert client.get(_url(tenant_a)).status_code == 403
+
+
+def test_the_page_reads_nothing_of_its_own(tenant_a):
+    from tests.kit import assert_page_queries
+
+    assert_page_queries(_staff(tenant_a), _url(tenant_a), own=0)
