@@ -99,10 +99,32 @@ def test_the_sla_appendix_block_prints_nothing_yet(in_force, tmp_path):
     assert "SLA" not in text and "appendix" not in text.lower()
 
 
+def test_the_sla_appendix_block_sits_after_the_acceptance_and_before_the_certificate(
+    in_force, tmp_path
+):
+    from django.template import engines
+
+    from brm.pdf.render import BASE_URL, static_only_fetcher
+
+    filled = engines["django"].from_string(
+        '{% extends "pdf/agreement.html" %}'
+        "{% block sla_appendix %}<h2>Appendix marker</h2>{% endblock %}"
+    )
+    from weasyprint import HTML
+
+    html = filled.render(pdf.version_pdf_context(in_force))
+    data = HTML(string=html, base_url=BASE_URL, url_fetcher=static_only_fetcher()).write_pdf()
+    text = _flat(" ".join(pdf_texts(data, tmp_path)))
+    assert text.index("6. Acceptance") < text.index("Appendix marker")
+    assert text.index("Appendix marker") < text.index("Certificate of signature")
+
+
 def test_the_pages_turn_into_images_to_look_at(in_force):
     images = _pngs(pdf.version_pdf_render(in_force), "in-force")
     assert len(images) >= 3  # title, sections and acceptance, certificate
     assert all(os.path.getsize(p) > 2000 for p in images)
+    revised = services.version_revise(version=in_force, actor=None)
+    assert len(_pngs(pdf.version_pdf_render(revised), "draft")) >= 2
 
 
 def test_the_file_name_says_which_version_and_whether_it_is_a_draft(draft, in_force):
