@@ -29,7 +29,7 @@ RUN pip install --no-deps . \
     python manage.py collectstatic --noinput -v0 \
  && rm -f /tmp/build.sqlite3 \
  && useradd --system --uid 10001 --user-group --home-dir /app --no-create-home brm \
- && mkdir -p /app/var \
+ && mkdir -p /app/var/media \
  && chown -R brm:brm /app/var
 
 USER brm

@@ -1,9 +1,24 @@
 """Partnership Agreements, their versions and signatures."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AgreementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "agreements"
     verbose_name = "Agreements"
+
+    def ready(self):
+        _register_pdf_pages()
+
+
+def _register_pdf_pages() -> None:
+    from brm.web.registry import staff_nav
+
+    staff_nav.register(
+        "agreement_pdf_verify",
+        label=_("Verify a PDF"),
+        url_name="agreement_pdf:verify",
+        order=45,
+    )

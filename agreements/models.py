@@ -90,6 +90,15 @@ class Agreement(TenantOwnedModel):
         return f"Partnership agreement with {self.customer}"
 
 
+def sealed_pdf_path(version: AgreementVersion, filename: str) -> str:
+    """Where a version's sealed PDF is stored: one name per version, so a second attempt at
+    sealing finds the first one's file (agreements.services.version_seal)."""
+    return (
+        f"agreements/{version.tenant_id}/{version.agreement_id}/"
+        f"agreement-{version.agreement_id}-v{version.number}-sealed.pdf"
+    )
+
+
 class AgreementVersion(TenantOwnedModel):
     """One numbered version of an agreement (1, 2, ...): draft, in signature, in force,
     superseded or withdrawn. Every version that left draft is kept unchanged."""
@@ -128,6 +137,12 @@ class AgreementVersion(TenantOwnedModel):
     superseded_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(_("why withdrawn"), blank=True)
+    # The sealed PDF, made once when the version comes into force (agreements.pdf); the trigger
+    # lets these be set once and never changed after.
+    sealed_pdf = models.FileField(
+        _("sealed PDF"), upload_to=sealed_pdf_path, max_length=200, blank=True
+    )
+    sealed_pdf_sha256 = models.CharField(_("sealed PDF SHA-256"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -197,3 +197,31 @@ def agreements_overdue_for_review(
     return agreement_list(
         state=State.REVIEW_OVERDUE, relationship_manager=relationship_manager, today=today
     ).order_by(F("review_due").asc(), "pk")
+
+
+# Who may read which version (the PDF downloads) ------------------------------------------------
+
+
+def portal_version_list(*, scope, membership: Membership) -> QuerySet[AgreementVersion]:
+    """The versions of their customer's agreement a portal user may read.
+
+    A customer (who holds the mandate) reads the versions in force and superseded, and the one
+    in signature that names them (awaiting their signature, or signed by them while the others
+    sign); a purchaser only the version in force. Never a draft, a withdrawn version, or another
+    customer's. `scope` is customers.selectors.portal_scope's.
+    """
+    versions = AgreementVersion.objects.filter(
+        agreement__customer_id=scope.contact.customer_id
+    ).select_related("agreement__customer")
+    if not scope.whole_customer:
+        return versions.filter(status=Status.IN_FORCE)
+    awaiting = Exists(
+        Signature.objects.filter(
+            version_id=OuterRef("pk"),
+            membership=membership,
+            status__in=[Signature.Status.PENDING, Signature.Status.SIGNED],
+        )
+    )
+    return versions.filter(
+        Q(status__in=[Status.IN_FORCE, Status.SUPERSEDED]) | Q(awaiting, status=Status.IN_SIGNATURE)
+    )

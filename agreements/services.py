@@ -14,18 +14,23 @@ import json
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brm.audit.services import audit_record, audited_create, audited_update
-from brm.outbox.services import outbox_enqueue
+from brm.outbox.services import due_job_schedule, outbox_enqueue
+from brm.pdf.seal import seal_pdf, verify_pdf
 from brm.tenancy.models import STAFF_ROLES, Membership, Role
 from customers import services as customer_services
 from customers.mandate import holds_budget_mandate
 from customers.models import ActionItem, Contact, Customer
 
+# agreements.pdf imports this module back (the canonical content it prints); it uses it only
+# inside its functions, so either module may be imported first.
+from . import pdf as agreement_pdf
 from .models import (
     DEFAULT_REVIEW_MONTHS,
     ActionPlanRow,
@@ -37,8 +42,9 @@ from .models import (
     PartnerPlanRow,
     SectionRow,
     Signature,
+    sealed_pdf_path,
 )
-from .tasks import schedule_review_reminders, schedule_signature_reminders
+from .reminders import schedule_review_reminders, schedule_signature_reminders
 
 Status = AgreementVersion.Status
 SignerRole = Signature.SignerRole
@@ -344,6 +350,73 @@ def section_rows_reorder(
             obj=version,
             changes={section: [before, list(order)]},
         )
+
+
+def _row_errors(exc: ValidationError, prefix: str) -> dict[str, list[str]]:
+    """A row's ValidationError with each field named by the row: "partner_plan.2.role"."""
+    if not hasattr(exc, "error_dict"):
+        return {prefix: exc.messages}
+    return {
+        prefix if field == "__all__" else f"{prefix}.{field}": messages
+        for field, messages in exc.message_dict.items()
+    }
+
+
+def _section_replace(version: AgreementVersion, section: str, rows: list[dict], actor) -> None:
+    existing = {row.pk: row for row in section_rows(version, section)}
+    errors: dict[str, list[str]] = {}
+    seen: set[int] = set()
+    for index, data in enumerate(rows):
+        pk = data.get("id")
+        if pk is None:
+            continue
+        if pk not in existing:
+            errors[f"{section}.{index}.id"] = [_("No row of this section has this id.")]
+        elif pk in seen:
+            errors[f"{section}.{index}.id"] = [_("This row is listed twice.")]
+        seen.add(pk)
+    if errors:
+        raise ValidationError(errors)
+    for pk, row in existing.items():
+        if pk not in seen:
+            section_row_delete(row=row, actor=actor)
+    order = []
+    for index, data in enumerate(rows):
+        values = {k: v for k, v in data.items() if k != "id"}
+        try:
+            if data.get("id") is None:
+                row = section_row_add(version=version, section=section, actor=actor, **values)
+            else:
+                row = section_row_update(row=existing[data["id"]], actor=actor, **values)
+        except ValidationError as exc:
+            raise ValidationError(_row_errors(exc, f"{section}.{index}")) from None
+        order.append(row.pk)
+    section_rows_reorder(version=version, section=section, order=order, actor=actor)
+
+
+@transaction.atomic
+def version_draft_update(
+    *, version: AgreementVersion, actor, relationship_philosophy: str | None = None, **sections
+) -> AgreementVersion:
+    """Change a draft as one document (the API's PATCH): its philosophy when given, and each
+    section given (`partner_plan=[{...}, ...]`) as the whole list of its rows. A row naming the
+    `id` of one of the section's rows changes that row, a row without an id is added, a row left
+    out is deleted, and the section takes the list's order. All or nothing; an error names its
+    row and field ("engagement.1.weekday")."""
+    version = _locked(version)
+    _check_draft(version)
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise ValidationError(_("Unknown sections: %(names)s") % {"names": sorted(unknown)})
+    if relationship_philosophy is not None:
+        version_update(
+            version=version, actor=actor, relationship_philosophy=relationship_philosophy
+        )
+    for section in SECTIONS:  # in a fixed order, whatever order the caller gave them
+        if sections.get(section) is not None:
+            _section_replace(version, section, list(sections[section]), actor)
+    version.refresh_from_db()
+    return version
 
 
 # The action plan: the customer's action items, source "agreement" ---------------------------------
@@ -767,11 +840,17 @@ def review_due_from(day: date) -> date:
     return add_months(day, review_period_months())
 
 
+# The job that seals the version in force and sends it to the signers (agreements/tasks.py).
+SEAL_JOB = "agreements.seal_in_force"
+
+
 def version_came_into_force(*, version: AgreementVersion, actor) -> AgreementVersion:
     """The fourth signature landed: the version is in force, the one before superseded, the
-    review due after the office's period, and every signer gets the news by email.
+    review due after the office's period, and a job seals the PDF and sends it to every signer.
 
-    The sealed PDF will be attached here when the PDF exists.
+    Sealing is a due job rather than part of the signature: rendering and sealing take a second
+    or two, and a missing seal key or a storage hiccup then retries the job instead of failing
+    the fourth signer's signature.
     """
     now = timezone.now()
     for previous in AgreementVersion.objects.select_for_update().filter(
@@ -796,8 +875,73 @@ def version_came_into_force(*, version: AgreementVersion, actor) -> AgreementVer
         action="agreement.review_scheduled",
         data={"review_due": review_due_from(timezone.localdate(now))},
     )
+    due_job_schedule(handler=SEAL_JOB, key=f"agreement-seal:{version.pk}", due_at=now, obj=version)
+    schedule_review_reminders(agreement)
+    return version
+
+
+def _leftover_seal(storage, name: str, version: AgreementVersion) -> bytes | None:
+    """The sealed PDF an earlier attempt stored before its transaction rolled back, when it is
+    this version's and intact; a file that is not is removed (it is about to be replaced)."""
+    if not storage.exists(name):
+        return None
+    with storage.open(name, "rb") as stored:
+        data = stored.read()
+    check = verify_pdf(data)
+    if check.ok and check.metadata == agreement_pdf.seal_metadata(version):
+        return data
+    storage.delete(name)
+    return None
+
+
+@transaction.atomic
+def version_seal(*, version: AgreementVersion) -> AgreementVersion:
+    """Make the version's sealed PDF once, store it on the version, and email it to every
+    signer (the seal job; also safe to call again).
+
+    Run twice, or retried after a failure, it makes no second PDF: the version row is locked,
+    a version that has its PDF keeps it, and a file an attempt stored before its transaction
+    rolled back is taken up again (its name is fixed per version). The emails have one key per
+    signature, so the outbox queues each once.
+    """
+    version = _locked(version)
+    if version.status not in (Status.IN_FORCE, Status.SUPERSEDED) or version.in_force_at is None:
+        raise ValidationError(_("Only a version that came into force is sealed."))
+    if not version.sealed_pdf:
+        storage = version.sealed_pdf.storage
+        name = sealed_pdf_path(version, "")
+        data = _leftover_seal(storage, name, version)
+        if data is None:
+            data = seal_pdf(
+                agreement_pdf.version_pdf_render(version),
+                reason=agreement_pdf.SEAL_REASON,
+                metadata=agreement_pdf.seal_metadata(version),
+            )
+            name = storage.save(name, ContentFile(data))
+        digest = hashlib.sha256(data).hexdigest()
+        version.sealed_pdf.name = name
+        version.sealed_pdf_sha256 = digest
+        version.save(update_fields=["sealed_pdf", "sealed_pdf_sha256", "updated_at"])
+        audit_record(
+            actor=None,
+            action="agreement_version.sealed",
+            obj=version,
+            changes={"sealed_pdf": ["", name], "sealed_pdf_sha256": ["", digest]},
+        )
+    _in_force_notify(version, agreement_pdf.version_pdf_bytes(version))
+    return version
+
+
+def _in_force_notify(version: AgreementVersion, sealed: bytes) -> None:
+    agreement = version.agreement
     customer = agreement.customer
-    for signature in Signature.objects.filter(version=version).select_related("user"):
+    day = timezone.localdate(version.in_force_at)
+    attachment = {
+        "filename": agreement_pdf.pdf_filename(version),
+        "content": sealed,
+        "content_type": "application/pdf",
+    }
+    for signature in Signature.objects.filter(version=version, status=Signature.Status.SIGNED):
         outbox_enqueue(
             key=f"agreement-in-force:{signature.pk}",
             to=signature.signer_email,
@@ -806,15 +950,16 @@ def version_came_into_force(*, version: AgreementVersion, actor) -> AgreementVer
             text=_(
                 "All four signatures are in: version %(number)s of the Partnership Agreement "
                 "with %(customer)s is in force from %(day)s. Content SHA-256: %(sha256)s.\n"
-                "Its review is due on %(review)s."
+                "Its review is due on %(review)s.\n\n"
+                "The sealed PDF is attached; any PDF reader shows its seal as valid and the "
+                "document as unaltered."
             )
             % {
                 "number": version.number,
                 "customer": customer.name,
-                "day": timezone.localdate(now).isoformat(),
+                "day": day.isoformat(),
                 "sha256": version.content_sha256,
-                "review": agreement.review_due.isoformat(),
+                "review": agreement.review_due.isoformat() if agreement.review_due else "-",
             },
+            attachments=[attachment],
         )
-    schedule_review_reminders(agreement)
-    return version

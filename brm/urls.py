@@ -10,6 +10,8 @@ tenant_patterns = [
     path("", include("brm.api.staff_urls")),
     path("", include("customers.urls")),
     path("", include("brm.outbox.urls")),
+    path("", include("agreements.pdf_urls")),
+    path("portal/agreements/", include("agreements.pdf_urls_portal")),
 ]
 
 urlpatterns = [

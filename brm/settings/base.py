@@ -258,6 +258,11 @@ BRM_SEAL_KEY_PATH = env.str("BRM_SEAL_KEY_PATH", default=str(VAR_DIR / "seal" / 
 BRM_SEAL_CERT_PATH = env.str("BRM_SEAL_CERT_PATH", default=str(VAR_DIR / "seal" / "seal-cert.pem"))
 BRM_SEAL_CHAIN_PATH = env.str("BRM_SEAL_CHAIN_PATH", default=str(VAR_DIR / "seal" / "seal-ca.pem"))
 
+# Stored files (the sealed PDFs of agreements in force), written by the workers and read by the
+# web processes: one folder both reach (a shared volume in docker-compose.yml), or set STORAGES
+# to an object store. Never served as static files: the download views check who may read them.
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -383,5 +388,10 @@ SPECTACULAR_SETTINGS = {
     # Schema generation runs outside any tenant and asks managers for `.none()` only (the model's
     # shape, never rows); the scoped `objects` would raise there.
     "DEFAULT_QUERY_MANAGER": "all_tenants",
-    "ENUM_NAME_OVERRIDES": {"LevelEnum": "customers.models.Level"},
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "customers.models.Level",
+        "AgreementVersionStatusEnum": "agreements.api.serializers.VERSION_STATUS",
+        "SignatureStatusEnum": "agreements.api.serializers.SIGNATURE_STATUS",
+        "ObjectiveStatusEnum": "agreements.api.serializers.OBJECTIVE_STATUS",
+    },
 }

@@ -6,6 +6,7 @@ security exactly as the application does.
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DATABASE_URL", "postgres://brm_owner@127.0.0.1:5432/brm")
@@ -37,3 +38,5 @@ DATABASES["default"]["TEST"] = {  # noqa: F405
     )
 }
 CELERY_TASK_ALWAYS_EAGER = False
+# Stored files of a run go to a folder of its own, never into var/ of the checkout.
+MEDIA_ROOT = os.path.join(tempfile.gettempdir(), f"brm-test-media-{os.getpid()}")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from agreements import services
 from agreements.models import Signature
-from agreements.tasks import REVIEW_REMINDER, SIGNATURE_REMINDER
+from agreements.reminders import REVIEW_REMINDER, SIGNATURE_REMINDER
 from brm.outbox.models import DueJob, OutboxMessage
 from brm.outbox.services import due_job_dispatch, due_job_run
 from brm.tenancy.context import tenant_context

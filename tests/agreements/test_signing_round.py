@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agreements import services
 from agreements.models import AgreementVersion, Signature
-from brm.outbox.models import OutboxMessage
+from brm.outbox.models import DueJob, OutboxMessage
 from customers.models import Contact
 from tests.agreements.conftest import sign, sign_all
 from tests.kit import assert_audited
@@ -93,16 +93,17 @@ def test_a_version_whose_content_no_longer_matches_its_hash_cannot_be_signed(
         sign(_signature(submitted, "it_manager"), world.it_manager)
 
 
-def test_the_fourth_signature_puts_the_version_in_force_and_tells_every_signer(world, submitted):
+def test_the_fourth_signature_puts_the_version_in_force_and_schedules_its_seal(world, submitted):
     sign_all(submitted, world)
     submitted.refresh_from_db()
     agreement = submitted.agreement
     agreement.refresh_from_db()
     assert submitted.status == Status.IN_FORCE and submitted.in_force_at is not None
     assert agreement.review_due == services.add_months(timezone.localdate(), 12)
-    mails = OutboxMessage.objects.filter(key__startswith="agreement-in-force:")
-    assert sorted(m.to[0] for m in mails) == sorted(m.user.email for m in world.signers.values())
-    assert all(submitted.content_sha256 in m.text for m in mails)
+    # The signers' emails carry the sealed PDF, so the seal job sends them (test_sealed_pdf).
+    job = DueJob.objects.get(key=f"agreement-seal:{submitted.pk}")
+    assert (job.handler, job.object_id) == (services.SEAL_JOB, str(submitted.pk))
+    assert not OutboxMessage.objects.filter(key__startswith="agreement-in-force:").exists()
 
 
 def test_three_signatures_leave_the_version_in_signature(world, submitted):

@@ -138,6 +138,12 @@ def _portal_contact(tenant):
     return contact
 
 
+def portal_contact(tenant):
+    """The contact (a customer's business manager) the harness's portal user is linked to, made
+    once per tenant: later areas make their portal objects under its customer."""
+    return _portal_contact(tenant)
+
+
 @portal_user_linker
 def link_portal_contact(membership):
     contact = _portal_contact(membership.tenant)

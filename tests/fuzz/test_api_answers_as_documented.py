@@ -31,8 +31,13 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.factories import (
     ActionItemFactory,
+    AgreementFactory,
+    AgreementVersionFactory,
     ContactFactory,
+    EngagementRowFactory,
     ExpectationFactory,
+    ObjectiveRowFactory,
+    PartnerPlanRowFactory,
     PurchaserFactory,
     RegisterItemFactory,
 )
@@ -59,6 +64,11 @@ def office(tenant_a, rm_a, customer_record, customer_a, settings):
     ExpectationFactory(customer=customer_record)
     RegisterItemFactory(customer=customer_record)
     ActionItemFactory(customer=customer_record)
+    # An agreement with a draft that has a row in each section, for the versions' writes.
+    version = AgreementVersionFactory(agreement=AgreementFactory(customer=customer_record))
+    PartnerPlanRowFactory(version=version)
+    EngagementRowFactory(version=version)
+    ObjectiveRowFactory(version=version)
     return tenant_a
 
 
