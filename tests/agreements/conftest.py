@@ -7,7 +7,7 @@ import pytest
 from agreements import services
 from brm.tenancy.models import Membership, Role
 from customers.models import Contact, Customer
-from tests.factories import ContactFactory, PurchaserFactory
+from tests.factories import ContactFactory, PurchaserFactory, ServiceFactory
 from tests.kit import in_tenant, make_member, make_portal_member
 
 
@@ -104,6 +104,19 @@ def draft(as_tenant_a, world):
         title="Map the close process",
         owner_member=world.rm,
     )
+    services.section_row_add(
+        version=version,
+        section="sla",
+        actor=actor,
+        service=ServiceFactory(tenant=world.customer.tenant_id, name="ERP"),
+        metric="Availability",
+        target_value="99.5",
+        unit="%",
+        direction="at_least",
+        period="month",
+        workload_limit="Up to 400 concurrent users",
+        exceptions="Planned maintenance announced 5 days ahead",
+    )
     return version
 
 
@@ -123,3 +136,46 @@ def sign_all(version, world):
 
     for signature in Signature.objects.filter(version=version).select_related("membership"):
         sign(signature, signature.membership)
+
+
+def backdate_in_force(version, days: int):
+    """The version came into force `days` ago (its lifecycle times may still move: the trigger
+    lets in_force_at change), so past periods have a version in force to be measured against."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agreements.models import AgreementVersion
+
+    AgreementVersion.objects.filter(pk=version.pk).update(
+        in_force_at=timezone.now() - timedelta(days=days)
+    )
+    version.refresh_from_db()
+    return version
+
+
+@pytest.fixture
+def in_force(world, draft):
+    """Version 1 with its ERP availability line, in force for the last 300 days."""
+    services.version_submit(version=draft, actor=world.rm.user, signers=world.signers)
+    sign_all(draft, world)
+    return backdate_in_force(draft, 300)
+
+
+@pytest.fixture
+def sla_line(in_force):
+    from agreements.models import SlaLine
+
+    return SlaLine.objects.select_related("version__agreement").get(version=in_force)
+
+
+def months_ago(n: int):
+    """The calendar month (start, end) `n` months before the current one, in the office."""
+    from django.utils import timezone
+
+    from agreements import periods
+
+    period = periods.period_containing("month", timezone.localdate())
+    for _ in range(n):
+        period = periods.previous_period("month", period)
+    return period

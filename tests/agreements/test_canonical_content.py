@@ -26,7 +26,11 @@ def test_the_canonical_content_is_sorted_compact_json_of_every_section(world, dr
         "engagement",
         "objectives",
         "action_plan",
+        "sla",
     }
+    assert content["format"] == 2
+    assert content["sla"][0]["key"] == "erp-availability"
+    assert content["sla"][0]["target_value"] == "99.5000"
     assert content["relationship_philosophy"] == "Partners, not suppliers."
     assert content["engagement"][0]["attendee_contact_ids"] == [world.bea.pk]
     assert content["engagement"][0]["week_of_month"] == 2
