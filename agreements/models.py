@@ -605,8 +605,10 @@ class SlaMeasurement(TenantOwnedModel):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
     line_key = models.SlugField(_("line"), max_length=100)
+    # RESTRICT, not PROTECT: the line may go with its draft or its agreement when the
+    # measurement goes too (a deleted agreement takes both), never on its own.
     line = models.ForeignKey(
-        SlaLine, verbose_name=_("measured against"), on_delete=models.PROTECT, related_name="+"
+        SlaLine, verbose_name=_("measured against"), on_delete=models.RESTRICT, related_name="+"
     )
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))

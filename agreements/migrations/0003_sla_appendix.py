@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agreements.agreement')),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agreements.slaline', verbose_name='measured against')),
+                ('line', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='agreements.slaline', verbose_name='measured against')),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
                 ('tenant', models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
             ],

@@ -4,7 +4,8 @@ runs the statement: here the raw SQL of the runtime role, past every service."""
 from decimal import Decimal
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from agreements import services
 from agreements.models import AgreementVersion, PartnerPlanRow, Signature, SlaLine
@@ -151,3 +152,26 @@ def test_voiding_a_signed_signature_in_signature_keeps_every_fact(world, submitt
         "UPDATE agreements_signature SET status = 'voided', voided_at = now() WHERE id = %s",
         [signature.pk],
     )
+
+
+def test_a_customer_whose_agreement_left_draft_cannot_be_deleted(world, submitted):
+    from customers import services as customer_services
+    from customers.models import Customer
+
+    with pytest.raises(ValidationError, match="cannot be deleted. Make it dormant instead"):
+        customer_services.customer_delete(customer=world.customer, actor=world.rm.user)
+    assert Customer.objects.filter(pk=world.customer.pk).exists()
+    assert AgreementVersion.objects.filter(pk=submitted.pk).exists()
+
+
+def test_a_customer_with_a_draft_agreement_is_deleted_with_it(world, draft):
+    from customers import services as customer_services
+
+    customer_services.customer_delete(customer=world.customer, actor=world.rm.user)
+    assert not AgreementVersion.objects.filter(pk=draft.pk).exists()
+    assert not SlaLine.objects.exists()
+
+
+def test_a_refusal_is_an_integrity_error_a_caller_can_answer(submitted):
+    with pytest.raises(IntegrityError, match="cannot be deleted"), transaction.atomic():
+        _run("DELETE FROM agreements_agreementversion WHERE id = %s", [submitted.pk])
