@@ -236,16 +236,6 @@ def sla_lines(version: AgreementVersion) -> QuerySet[SlaLine]:
     )
 
 
-def sla_line_list() -> QuerySet[SlaLine]:
-    """Every SLA line of the office (the API's list: filter by agreement, customer, ...)."""
-    return SlaLine.objects.all()
-
-
-def sla_measurement_list() -> QuerySet[SlaMeasurement]:
-    """Every measurement of the office, with the line it was measured against."""
-    return SlaMeasurement.objects.all()
-
-
 def sla_measurement_get(*, agreement: Agreement, pk: int) -> SlaMeasurement:
     """A measurement of this agreement; another agreement's or office's is a 404."""
     return get_object_or_404(

@@ -179,3 +179,43 @@ def months_ago(n: int):
     for _ in range(n):
         period = periods.previous_period("month", period)
     return period
+
+
+def agreement_in_force(world, days: int = 300):
+    """Finance's agreement with version 1 in force for `days`: one monthly ERP availability
+    line (at least 99.5 %). Builds inside the customer's tenant and leaves it, as a page or API
+    test needs (their requests enter the tenant themselves). Returns the line."""
+    from agreements.models import SlaLine
+
+    with in_tenant(world.customer.tenant_id):
+        actor = world.rm.user
+        version = services.agreement_draft_create(customer=world.customer, actor=actor)
+        services.section_row_add(
+            version=version,
+            section="sla",
+            actor=actor,
+            service=ServiceFactory(name="ERP"),
+            metric="Availability",
+            target_value="99.5",
+            unit="%",
+            period="month",
+        )
+        services.version_submit(version=version, actor=actor, signers=world.signers)
+        sign_all(version, world)
+        backdate_in_force(version, days)
+        return SlaLine.objects.select_related("version__agreement").get(version=version)
+
+
+def record(world, line, n: int, value: str):
+    """A measurement of `line` for the month `n` months back (in the line's tenant)."""
+    from decimal import Decimal
+
+    with in_tenant(line.tenant_id):
+        start, end = months_ago(n)
+        return services.sla_measurement_record(
+            line=line,
+            period_start=start,
+            period_end=end,
+            actual_value=Decimal(value),
+            actor=world.rm.user,
+        )

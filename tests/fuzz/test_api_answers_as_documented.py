@@ -35,6 +35,7 @@ from tests.factories import (
     ExpectationFactory,
     PurchaserFactory,
     RegisterItemFactory,
+    sla_measured_agreement,
 )
 from tests.kit import make_key
 
@@ -59,6 +60,7 @@ def office(tenant_a, rm_a, customer_record, customer_a, settings):
     ExpectationFactory(customer=customer_record)
     RegisterItemFactory(customer=customer_record)
     ActionItemFactory(customer=customer_record)
+    sla_measured_agreement(customer_record)
     return tenant_a
 
 
