@@ -7,3 +7,6 @@ class AgreementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "agreements"
     verbose_name = "Agreements"
+
+    def ready(self):
+        from . import sla_tasks  # noqa: F401  (registers the SLA reminder's due-job handler)

@@ -1,4 +1,8 @@
-"""Due jobs of the agreements area (brm.outbox runs them, once, in their tenant)."""
+"""Due jobs of the SLA appendix (brm.outbox runs them, once, in their tenant).
+
+Imported by AgreementsConfig.ready(), in every process, beside the area's tasks.py that
+brm.outbox discovers: a handler must be registered before due_job_schedule names it.
+"""
 
 from brm.outbox.registry import due_job_handler
 
