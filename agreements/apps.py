@@ -10,6 +10,8 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Agreements"
 
     def ready(self):
+        from . import sla_tasks  # noqa: F401  (registers the SLA reminder's due-job handler)
+
         _register_pdf_pages()
 
 

@@ -8,16 +8,18 @@ refuses any change to its content, its section rows and its signed or declined s
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from brm.tenancy.models import Membership, TenantOwnedModel
 from brm.web.badges import badge_colours
-from customers.models import ActionItem, Contact, Customer
+from customers.models import ActionItem, Contact, Customer, Service
 
 DEFAULT_REVIEW_MONTHS = 12
 
@@ -495,3 +497,173 @@ class Signature(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} on {self.version}"
+
+
+class SlaLine(SectionRow):
+    """The SLA and OLA appendix: one agreed service level of a catalogue service, either with
+    the customer (SLA) or inside IT (OLA), with its target, the period it is measured over, and
+    the workload limit and exceptions it holds under (ISO/IEC 20000-1 8.3.3).
+
+    `key` (a slug of service and metric) names the measured series: a revision copies the line
+    with its key, so the measurements go on across versions; `target_met` is derived from the
+    measurement and the line, never stored.
+    """
+
+    class Kind(models.TextChoices):
+        SLA = "sla", _("SLA (with the customer)")
+        OLA = "ola", _("OLA (inside IT)")
+
+    class Direction(models.TextChoices):
+        AT_LEAST = "at_least", _("At least")
+        AT_MOST = "at_most", _("At most")
+
+    class Period(models.TextChoices):
+        MONTH = "month", _("Month")
+        QUARTER = "quarter", _("Quarter")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.SLA)
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="+"
+    )
+    metric = models.CharField(_("metric"), max_length=200)
+    target_value = models.DecimalField(_("target"), max_digits=14, decimal_places=4)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.AT_LEAST
+    )
+    period = models.CharField(
+        _("measurement period"), max_length=8, choices=Period.choices, default=Period.MONTH
+    )
+    workload_limit = models.TextField(_("workload limit"), blank=True)
+    exceptions = models.TextField(_("exceptions"), blank=True)
+    owner = models.ForeignKey(
+        Membership,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Reminded of missing measurements. Empty: the service owner, then the RM."),
+    )
+    key = models.SlugField(_("key"), max_length=100)
+
+    CONTENT_FIELDS = (
+        "kind",
+        "service",
+        "metric",
+        "target_value",
+        "unit",
+        "direction",
+        "period",
+        "workload_limit",
+        "exceptions",
+        "owner",
+        "key",
+        "position",
+    )
+
+    class Meta(SectionRow.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "version", "key"],
+                name="sla_line_key_unique_in_version",
+                violation_error_message=_(
+                    "This version has a line for this service and metric already."
+                ),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "version", "position"]),
+            models.Index(fields=["tenant", "service"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} · {self.metric}"
+
+    def content(self) -> dict:
+        values = super().content()
+        # A fixed number of decimals: the same target always reads the same in the JSON.
+        values["target_value"] = format(self.target_decimal, "f")
+        return values
+
+    @property
+    def target_decimal(self) -> Decimal:
+        places = self._meta.get_field("target_value").decimal_places
+        return Decimal(self.target_value).quantize(Decimal(1).scaleb(-places))
+
+    @property
+    def target_text(self) -> str:
+        target = format(Decimal(self.target_value).normalize(), "f")
+        sign = "≥" if self.direction == self.Direction.AT_LEAST else "≤"
+        return f"{sign} {target} {self.unit}".strip()
+
+    def met_by(self, actual) -> bool:
+        """Whether `actual` meets the target, by the line's direction."""
+        if self.direction == self.Direction.AT_LEAST:
+            return Decimal(actual) >= Decimal(self.target_value)
+        return Decimal(actual) <= Decimal(self.target_value)
+
+
+class SlaMeasurement(TenantOwnedModel):
+    """A measured actual of an SLA or OLA line for one period (a calendar month or quarter in
+    the office's time zone): the value, the workload it was delivered under, where it came from.
+
+    It belongs to the agreement and the line's key, so it outlives the version it was measured
+    against (`line`: the line of the version in force for that period). Whether the target was
+    met is derived (`target_met`), never stored.
+    """
+
+    class Source(models.TextChoices):
+        ENTERED = "entered", _("Entered")
+        IMPORTED = "imported", _("Imported")
+        API = "api", _("API")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
+    line_key = models.SlugField(_("line"), max_length=100)
+    # RESTRICT, not PROTECT: the line may go with its draft or its agreement when the
+    # measurement goes too (a deleted agreement takes both), never on its own.
+    line = models.ForeignKey(
+        SlaLine, verbose_name=_("measured against"), on_delete=models.RESTRICT, related_name="+"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    actual_value = models.DecimalField(_("actual"), max_digits=14, decimal_places=4)
+    actual_workload = models.CharField(_("actual workload"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=8, choices=Source.choices, default=Source.ENTERED
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["agreement", "line_key", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "agreement", "line_key", "period_start"],
+                name="sla_measurement_one_per_period",
+                violation_error_message=_("This line has a measurement for this period already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="sla_measurement_period_order"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "line", "period_start"]),
+            models.Index(fields=["tenant", "period_end"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_key} {self.period_start:%Y-%m-%d}"
+
+    @property
+    def target_met(self) -> bool:
+        return self.line.met_by(self.actual_value)

@@ -16,6 +16,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FloatField,
     IntegerField,
     OuterRef,
     Q,
@@ -24,14 +25,15 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from brm.tenancy.models import Membership
 from customers.models import Customer
 
-from .models import Agreement, AgreementVersion, Signature
+from . import periods
+from .models import Agreement, AgreementVersion, Signature, SlaLine, SlaMeasurement
 
 State = Agreement.State
 Status = AgreementVersion.Status
@@ -224,4 +226,228 @@ def portal_version_list(*, scope, membership: Membership) -> QuerySet[AgreementV
     )
     return versions.filter(
         Q(status__in=[Status.IN_FORCE, Status.SUPERSEDED]) | Q(awaiting, status=Status.IN_SIGNATURE)
+    )
+
+
+# The SLA appendix --------------------------------------------------------------------------------
+
+MET = Q(line__direction=SlaLine.Direction.AT_LEAST, actual_value__gte=F("line__target_value")) | Q(
+    line__direction=SlaLine.Direction.AT_MOST, actual_value__lte=F("line__target_value")
+)
+
+
+def _percent(met: int, measured: int) -> float | None:
+    return round(100 * met / measured, 1) if measured else None
+
+
+@dataclass(frozen=True)
+class PeriodAttainment:
+    """SLA lines met of those measured in one period: "% of IT services where the required
+    service level matches the provided service level"."""
+
+    start: date
+    end: date
+    measured: int
+    met: int
+
+    @property
+    def percent(self) -> float | None:
+        return _percent(self.met, self.measured)
+
+
+def sla_lines(version: AgreementVersion) -> QuerySet[SlaLine]:
+    """The version's SLA and OLA lines, in position order, with service and owner."""
+    return (
+        SlaLine.objects.filter(version=version)
+        .select_related("service", "owner__user")
+        .order_by("position", "pk")
+    )
+
+
+def sla_measurement_get(*, agreement: Agreement, pk: int) -> SlaMeasurement:
+    """A measurement of this agreement; another agreement's or office's is a 404."""
+    return get_object_or_404(
+        SlaMeasurement.objects.select_related("line__service"), agreement=agreement, pk=pk
+    )
+
+
+@dataclass(frozen=True)
+class SlaCell:
+    period: tuple[date, date]
+    measurement: SlaMeasurement | None
+
+    @property
+    def met(self) -> bool | None:
+        """Met, not met, or None when missing (derived: actual against the measured line)."""
+        if self.measurement is None:
+            return None
+        return self.measurement.target_met
+
+    @property
+    def state(self) -> str:
+        return {True: "met", False: "not_met", None: "missing"}[self.met]
+
+
+@dataclass(frozen=True)
+class SlaTableRow:
+    line: SlaLine
+    cells: list[SlaCell]
+
+
+@dataclass(frozen=True)
+class SlaTable:
+    """The lines measured by one kind of period (month or quarter) against recent periods."""
+
+    kind: str
+    periods: list[tuple[date, date]]
+    rows: list[SlaTableRow]
+
+    @property
+    def labels(self) -> list[str]:
+        return [periods.period_label(self.kind, start) for start, _end in self.periods]
+
+    @property
+    def attainment(self) -> list[PeriodAttainment]:
+        result = []
+        for i, (start, end) in enumerate(self.periods):
+            cells = [row.cells[i] for row in self.rows]
+            measured = [c for c in cells if c.measurement is not None]
+            met = sum(1 for c in measured if c.met)
+            result.append(PeriodAttainment(start=start, end=end, measured=len(measured), met=met))
+        return result
+
+
+# How many finished periods the appendix shows, by default and at most.
+SLA_TABLE_PERIODS = {periods.MONTH: 6, periods.QUARTER: 4}
+SLA_TABLE_MAX_PERIODS = 24
+
+
+def version_in_force(agreement: Agreement) -> AgreementVersion | None:
+    return AgreementVersion.objects.filter(agreement=agreement, status=Status.IN_FORCE).first()
+
+
+def sla_measurement_table(
+    agreement: Agreement,
+    *,
+    version: AgreementVersion | None,
+    count: int | None = None,
+    today: date | None = None,
+) -> list[SlaTable]:
+    """The appendix of the version in force, a table per kind of period: its lines by the last
+    finished periods, each cell met, not met or missing. Two queries whatever the size."""
+    if version is None:
+        return []
+    today = today or timezone.localdate()
+    lines = list(sla_lines(version))
+    tables = []
+    wanted: dict[str, list[tuple[date, date]]] = {}
+    for kind in (periods.MONTH, periods.QUARTER):
+        if any(line.period == kind for line in lines):
+            n = min(count or SLA_TABLE_PERIODS[kind], SLA_TABLE_MAX_PERIODS)
+            wanted[kind] = periods.recent_periods(kind, today, n)
+    if not wanted:
+        return []
+    earliest = min(p[0][0] for p in wanted.values())
+    found = {
+        (m.line_key, m.period_start): m
+        for m in SlaMeasurement.objects.filter(
+            agreement=agreement,
+            line_key__in=[line.key for line in lines],
+            period_start__gte=earliest,
+        ).select_related("line")
+    }
+    for kind, kind_periods in wanted.items():
+        rows = [
+            SlaTableRow(
+                line=line,
+                cells=[
+                    SlaCell(period=p, measurement=found.get((line.key, p[0]))) for p in kind_periods
+                ],
+            )
+            for line in lines
+            if line.period == kind
+        ]
+        tables.append(SlaTable(kind=kind, periods=kind_periods, rows=rows))
+    return tables
+
+
+def sla_attainment_by_period(
+    *,
+    agreement: Agreement | None = None,
+    relationship_manager: Membership | None = None,
+    since: date | None = None,
+) -> list[PeriodAttainment]:
+    """The seed measure "% of SLA lines met per period", of the office, one RM's customers or
+    one agreement, oldest period first. A month and a quarter ending together are two periods."""
+    qs = SlaMeasurement.objects.all()
+    if agreement is not None:
+        qs = qs.filter(agreement=agreement)
+    if relationship_manager is not None:
+        qs = qs.filter(agreement__customer__relationship_manager=relationship_manager)
+    if since is not None:
+        qs = qs.filter(period_start__gte=since)
+    rows = (
+        qs.values("period_start", "period_end")
+        .annotate(measured=Count("pk"), met=Count("pk", filter=MET))
+        .order_by("period_start", "period_end")
+    )
+    return [
+        PeriodAttainment(
+            start=r["period_start"], end=r["period_end"], measured=r["measured"], met=r["met"]
+        )
+        for r in rows
+    ]
+
+
+def sla_attainment_by_rm(
+    *, since: date | None = None
+) -> list[tuple[Membership, list[PeriodAttainment]]]:
+    """The same measure per relationship manager (of their customers' agreements), by name."""
+    qs = SlaMeasurement.objects.all()
+    if since is not None:
+        qs = qs.filter(period_start__gte=since)
+    rows = (
+        qs.values("agreement__customer__relationship_manager", "period_start", "period_end")
+        .annotate(measured=Count("pk"), met=Count("pk", filter=MET))
+        .order_by("period_start", "period_end")
+    )
+    by_rm: dict[int, list[PeriodAttainment]] = {}
+    for r in rows:
+        by_rm.setdefault(r["agreement__customer__relationship_manager"], []).append(
+            PeriodAttainment(
+                start=r["period_start"], end=r["period_end"], measured=r["measured"], met=r["met"]
+            )
+        )
+    members = Membership.objects.filter(pk__in=by_rm).select_related("user")
+    result = [(member, by_rm[member.pk]) for member in members]
+    return sorted(result, key=lambda pair: (pair[0].user.get_full_name().lower(), pair[0].pk))
+
+
+def last_finished_month_end(today: date | None = None) -> date:
+    return periods.last_finished(periods.MONTH, today or timezone.localdate())[1]
+
+
+def with_sla_attainment(qs: QuerySet[Agreement], today: date | None = None) -> QuerySet[Agreement]:
+    """Annotate agreements with the attainment of the last finished period (the last calendar
+    month; a quarter counts in the month it ends): `sla_measured`, `sla_met` and
+    `sla_attainment` (% of the measured lines met, None when nothing was measured)."""
+    end = last_finished_month_end(today)
+
+    def counted(extra: Q | None = None):
+        return Coalesce(
+            Subquery(
+                SlaMeasurement.objects.filter(
+                    Q(agreement_id=OuterRef("pk"), period_end=end) & (extra or Q())
+                )
+                .order_by()
+                .values("agreement_id")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    return qs.annotate(sla_measured=counted(), sla_met=counted(MET)).annotate(
+        sla_attainment=Cast(F("sla_met"), FloatField()) * 100 / NullIf(F("sla_measured"), 0)
     )

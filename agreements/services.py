@@ -11,13 +11,16 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from brm.audit.services import audit_record, audited_create, audited_update
@@ -26,11 +29,12 @@ from brm.pdf.seal import seal_pdf, verify_pdf
 from brm.tenancy.models import STAFF_ROLES, Membership, Role
 from customers import services as customer_services
 from customers.mandate import holds_budget_mandate
-from customers.models import ActionItem, Contact, Customer
+from customers.models import ActionItem, Contact, Customer, Service
 
 # agreements.pdf imports this module back (the canonical content it prints); it uses it only
 # inside its functions, so either module may be imported first.
 from . import pdf as agreement_pdf
+from . import periods
 from .models import (
     DEFAULT_REVIEW_MONTHS,
     ActionPlanRow,
@@ -42,6 +46,8 @@ from .models import (
     PartnerPlanRow,
     SectionRow,
     Signature,
+    SlaLine,
+    SlaMeasurement,
     sealed_pdf_path,
 )
 from .reminders import schedule_review_reminders, schedule_signature_reminders
@@ -55,6 +61,7 @@ SECTIONS: dict[str, type[SectionRow]] = {
     "engagement": EngagementRow,
     "objectives": ObjectiveRow,
     "action_plan": ActionPlanRow,
+    "sla": SlaLine,
 }
 
 SECTION_FIELDS = {
@@ -83,6 +90,20 @@ SECTION_FIELDS = {
     ),
     # The action item's own fields; the row copies them (see action_plan_* below).
     "action_plan": ("title", "owner_member", "owner_contact", "due_date"),
+    # The key is derived from service and metric (sla_line_key) unless given.
+    "sla": (
+        "kind",
+        "service",
+        "metric",
+        "target_value",
+        "unit",
+        "direction",
+        "period",
+        "workload_limit",
+        "exceptions",
+        "owner",
+        "key",
+    ),
 }
 
 AFFIRMATION = _(
@@ -143,7 +164,7 @@ def canonical_content(version: AgreementVersion) -> str:
     change to a contact or a customer's name never changes a frozen version's hash.
     """
     content = {
-        "format": 1,
+        "format": 2,
         "agreement": version.agreement_id,
         "customer": version.agreement.customer_id,
         "version": version.number,
@@ -219,6 +240,40 @@ def version_update(*, version: AgreementVersion, actor, **data) -> AgreementVers
     return version
 
 
+def _sla_line_keyed(data: dict, row: SlaLine | None = None) -> dict:
+    """The line's key: as given, else derived from its service and metric (again when either
+    changes in a draft; a line copied into a revision keeps its key)."""
+    data = dict(data)
+    if data.get("key"):
+        data["key"] = slugify(data["key"])[:100]
+        return data
+    data.pop("key", None)
+    service = data.get("service", getattr(row, "service", None))
+    metric = data.get("metric", getattr(row, "metric", ""))
+    changed = row is None or service != row.service or metric != row.metric
+    if changed and isinstance(service, Service) and isinstance(metric, str):
+        data["key"] = sla_line_key(service, metric)
+    return data
+
+
+def sla_line_key(service: Service, metric: str) -> str:
+    """The stable key of an SLA line: a slug of its service's name and its metric."""
+    return slugify(f"{service.name} {metric}")[:100].strip("-")
+
+
+def _sla_line_errors(version: AgreementVersion, row: SlaLine) -> dict:
+    errors = {}
+    if row.service_id and row.service.tenant_id != version.tenant_id:
+        errors["service"] = _("Choose a service of the office's catalogue.")
+    elif row.key and (
+        SlaLine.objects.filter(version_id=version.pk, key=row.key).exclude(pk=row.pk).exists()
+    ):
+        errors["metric"] = _(
+            "This version has a line for this service and metric already (key %(key)s)."
+        ) % {"key": row.key}
+    return errors
+
+
 def _check_row(version: AgreementVersion, row: SectionRow) -> None:
     """Cross-record rules of a row: its people belong to this customer and office."""
     customer_id = version.agreement.customer_id
@@ -226,12 +281,14 @@ def _check_row(version: AgreementVersion, row: SectionRow) -> None:
     contact = getattr(row, "contact", None)
     if contact is not None and contact.customer_id != customer_id:
         errors["contact"] = _("This contact belongs to another customer.")
-    for name in ("member", "owner_member"):
+    for name in ("member", "owner_member", "owner"):
         member = getattr(row, name, None)
         if member is not None and (
             member.role not in STAFF_ROLES or member.tenant_id != version.tenant_id
         ):
             errors[name] = _("Choose a staff member of the office.")
+    if isinstance(row, SlaLine):
+        errors.update(_sla_line_errors(version, row))
     if isinstance(row, EngagementRow):
         contact_ids = set(row.attendee_contact_ids or [])
         if contact_ids - set(
@@ -279,6 +336,8 @@ def section_row_add(*, version: AgreementVersion, section: str, actor, **data) -
         return _action_plan_add(version, actor, data)
     if section == "partner_plan":
         data = _partner_snapshot(data)
+    if section == "sla":
+        data = _sla_line_keyed(data)
     fields = SECTION_FIELDS[section]
     values = {k: v for k, v in data.items() if k in fields}
     values.update(version=version, position=_next_position(version, section))
@@ -302,6 +361,8 @@ def section_row_update(*, row: SectionRow, actor, **data) -> SectionRow:
     section = _section_of(row)
     if section == "action_plan":
         return _action_plan_update(row, version, actor, data)
+    if section == "sla":
+        data = _sla_line_keyed(data, row)
     audited_update(
         row,
         actor=actor,
@@ -877,6 +938,7 @@ def version_came_into_force(*, version: AgreementVersion, actor) -> AgreementVer
     )
     due_job_schedule(handler=SEAL_JOB, key=f"agreement-seal:{version.pk}", due_at=now, obj=version)
     schedule_review_reminders(agreement)
+    sla_reminders_schedule(version=version)
     return version
 
 
@@ -963,3 +1025,281 @@ def _in_force_notify(version: AgreementVersion, sealed: bytes) -> None:
             },
             attachments=[attachment],
         )
+
+
+# The SLA appendix: measurements -------------------------------------------------------------------
+
+MEASURABLE = (Status.IN_FORCE, Status.SUPERSEDED)
+SLA_REMINDER = "agreements.sla_measurement_missing"
+# A missing measurement is asked for at this hour of the office's day after the period ended.
+SLA_REMINDER_HOUR = 9
+
+
+def _office_today(agreement: Agreement) -> date:
+    return timezone.localdate(timezone.now(), agreement.tenant.zone)
+
+
+def version_in_force_on(agreement: Agreement, day: date) -> AgreementVersion | None:
+    """The version that was in force at the end of the office's `day`: the last one to come
+    into force by then (every earlier one has been superseded since)."""
+    end_of_day = datetime.combine(day + timedelta(days=1), time.min, tzinfo=agreement.tenant.zone)
+    return (
+        AgreementVersion.objects.filter(
+            agreement_id=agreement.pk, status__in=MEASURABLE, in_force_at__lt=end_of_day
+        )
+        .order_by("-in_force_at", "-number")
+        .first()
+    )
+
+
+def sla_line_for_period(
+    agreement: Agreement, key: str, period: tuple[date, date], today: date | None = None
+) -> SlaLine | None:
+    """The line with `key` of the version in force for `period` (at its end, or today for the
+    period under way), or None."""
+    today = today or _office_today(agreement)
+    version = version_in_force_on(agreement, min(period[1], today))
+    if version is None:
+        return None
+    return SlaLine.objects.filter(version=version, key=key).select_related("version").first()
+
+
+def _measured_line(line: SlaLine, period_start, period_end) -> tuple[SlaLine, date]:
+    """The line a measurement of (`line`'s key, the period) is measured against, and the end
+    of the period; a ValidationError for a period or line that cannot be measured."""
+    if line.version.status not in MEASURABLE:
+        raise ValidationError(
+            {
+                "line": _(
+                    "Only lines of a version in force (or superseded, for past periods) can be "
+                    "measured; version %(number)s is %(status)s."
+                )
+                % {
+                    "number": line.version.number,
+                    "status": line.version.get_status_display().lower(),
+                }
+            }
+        )
+    if not isinstance(period_start, date):
+        raise ValidationError({"period_start": _("Give the first day of the period.")})
+    agreement = line.version.agreement
+    today = _office_today(agreement)
+    kind = line.period
+    if period_end is None:
+        period_end = periods.period_containing(kind, period_start)[1]
+    if not isinstance(period_end, date) or period_end < period_start:
+        raise ValidationError({"period_end": _("The period ends on or after its first day.")})
+    if period_end >= today:
+        raise ValidationError(
+            {
+                "period_end": _("This period has not finished yet: it is measured from %(day)s on.")
+                % {"day": (period_end + timedelta(days=1)).isoformat()}
+            }
+        )
+    measured = sla_line_for_period(agreement, line.key, (period_start, period_end), today)
+    if measured is None:
+        raise ValidationError(
+            {
+                "line": _(
+                    "No version in force for this period has the line %(key)s: a period is "
+                    "measured against the version in force at its end."
+                )
+                % {"key": line.key}
+            }
+        )
+    if not periods.is_whole_period(measured.period, period_start, period_end):
+        label = measured.get_period_display().lower()
+        raise ValidationError(
+            {
+                "period_start": _(
+                    "The line is measured by %(period)s: the period runs from the first to the "
+                    "last day of a calendar %(period)s (e.g. %(start)s to %(end)s)."
+                )
+                % {
+                    "period": label,
+                    "start": periods.period_containing(measured.period, period_start)[0],
+                    "end": periods.period_containing(measured.period, period_start)[1],
+                }
+            }
+        )
+    return measured, period_end
+
+
+DUPLICATE_MEASUREMENT = _(
+    "This line has a measurement for the period starting %(start)s already: correct that one."
+)
+
+
+@transaction.atomic
+def sla_measurement_record(
+    *,
+    line: SlaLine,
+    period_start: date,
+    actual_value,
+    actor,
+    period_end: date | None = None,
+    actual_workload: str = "",
+    note: str = "",
+    source: str = SlaMeasurement.Source.ENTERED,
+) -> SlaMeasurement:
+    """Record the actual of a line's key for one period (a calendar month or quarter of the
+    office), measured against the line of the version in force for that period. One per
+    agreement, key and period: a second one is refused (correct the first instead)."""
+    line = SlaLine.objects.select_related("version__agreement__tenant").get(pk=line.pk)
+    measured, period_end = _measured_line(line, period_start, period_end)
+    agreement = line.version.agreement
+    if SlaMeasurement.objects.filter(
+        agreement=agreement, line_key=line.key, period_start=period_start
+    ).exists():
+        raise ValidationError({"period_start": DUPLICATE_MEASUREMENT % {"start": period_start}})
+    try:
+        with transaction.atomic():  # a concurrent second one: the unique constraint decides
+            return audited_create(
+                SlaMeasurement,
+                actor=actor,
+                action="sla_measurement.recorded",
+                data={
+                    "agreement": agreement,
+                    "line_key": line.key,
+                    "line": measured,
+                    "period_start": period_start,
+                    "period_end": period_end,
+                    "actual_value": actual_value,
+                    "actual_workload": actual_workload or "",
+                    "note": note or "",
+                    "source": source,
+                    "recorded_by": _actor(actor),
+                },
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"period_start": DUPLICATE_MEASUREMENT % {"start": period_start}}
+        ) from exc
+
+
+SLA_MEASUREMENT_FIELDS = ("actual_value", "actual_workload", "note", "source")
+
+
+@transaction.atomic
+def sla_measurement_update(*, measurement: SlaMeasurement, actor, **data) -> SlaMeasurement:
+    """Correct a measurement: its actual, workload, note (and the source of the correction).
+    Its line and period stay: a measurement of another period is another measurement."""
+    measurement = SlaMeasurement.objects.select_for_update().get(pk=measurement.pk)
+    values = {k: v for k, v in data.items() if k in SLA_MEASUREMENT_FIELDS}
+    for name in ("actual_workload", "note"):
+        if name in values and values[name] is None:
+            values[name] = ""
+    audited_update(
+        measurement,
+        actor=actor,
+        action="sla_measurement.updated",
+        data=values,
+        fields=SLA_MEASUREMENT_FIELDS,
+    )
+    return measurement
+
+
+# The SLA appendix: reminders of missing measurements ---------------------------------------------
+
+
+def sla_line_owner(line: SlaLine) -> Membership | None:
+    """Who answers for the line's measurements: its owner, else the service's owner, else the
+    customer's relationship manager (the first of them still active)."""
+    customer = line.version.agreement.customer
+    for member in (line.owner, line.service.owner, customer.relationship_manager):
+        if member is not None and member.is_active:
+            return member
+    return None
+
+
+def _reminder_due_at(agreement: Agreement, period: tuple[date, date]) -> datetime:
+    day_after = period[1] + timedelta(days=1)
+    return datetime.combine(day_after, time(SLA_REMINDER_HOUR), tzinfo=agreement.tenant.zone)
+
+
+def _sla_reminder_schedule(agreement: Agreement, key: str, kind: str, period) -> None:
+    due_job_schedule(
+        handler=SLA_REMINDER,
+        key=f"sla-missing:{agreement.pk}:{key}:{kind}:{period[0].isoformat()}",
+        due_at=_reminder_due_at(agreement, period),
+        payload={
+            "agreement": agreement.pk,
+            "key": key,
+            "period": kind,
+            "start": period[0].isoformat(),
+            "end": period[1].isoformat(),
+        },
+        obj=agreement,
+    )
+
+
+def sla_reminders_schedule(*, version: AgreementVersion) -> None:
+    """For each line of a version coming into force: the check after its current period.
+
+    Each check schedules the next, so a line is looked at once per period while a version in
+    force has it; a revision's unchanged line finds its check scheduled already (same key).
+    """
+    agreement = version.agreement
+    today = _office_today(agreement)
+    for line in SlaLine.objects.filter(version=version):
+        period = periods.period_containing(line.period, today)
+        _sla_reminder_schedule(agreement, line.key, line.period, period)
+
+
+def sla_measurement_missing_check(*, agreement: Agreement, payload: dict) -> bool:
+    """A period has finished: remind the line's owner once if it has no measurement, then
+    schedule the check of the next period of the line in force. True if a reminder was queued.
+    """
+    key, kind = payload["key"], payload["period"]
+    period = (date.fromisoformat(payload["start"]), date.fromisoformat(payload["end"]))
+    today = _office_today(agreement)
+    reminded = False
+    measured = sla_line_for_period(agreement, key, period, today)
+    missing = not SlaMeasurement.objects.filter(
+        agreement=agreement, line_key=key, period_start=period[0]
+    ).exists()
+    if measured is not None and missing and measured.period == kind:
+        reminded = _sla_remind(agreement, measured, period)
+    current = sla_line_for_period(agreement, key, periods.period_containing(kind, today), today)
+    if current is not None and current.version.status == Status.IN_FORCE:
+        following = periods.period_containing(current.period, period[1] + timedelta(days=1))
+        _sla_reminder_schedule(agreement, key, current.period, following)
+    return reminded
+
+
+def _sla_remind(agreement: Agreement, line: SlaLine, period) -> bool:
+    line = SlaLine.objects.select_related(
+        "owner__user",
+        "service__owner__user",
+        "version__agreement__customer__relationship_manager__user",
+    ).get(pk=line.pk)
+    owner = sla_line_owner(line)
+    if owner is None:
+        return False
+    customer = agreement.customer
+    label = periods.period_label(line.period, period[0])
+    path = reverse(
+        "sla:sla_table", kwargs={"tenant_slug": agreement.tenant.slug, "agreement_pk": agreement.pk}
+    )
+    outbox_enqueue(
+        key=f"sla-missing-mail:{agreement.pk}:{line.key}:{period[0].isoformat()}",
+        to=owner.user.email,
+        subject=_("Measurement missing: %(line)s, %(period)s (%(customer)s)")
+        % {"line": line, "period": label, "customer": customer.name},
+        text=_(
+            "The %(kind)s line “%(line)s” (target %(target)s) of the agreement with "
+            "%(customer)s has no measurement for %(period)s (%(start)s to %(end)s).\n\n"
+            "Enter it, import it or post it through the API: %(url)s"
+        )
+        % {
+            "kind": line.get_kind_display(),
+            "line": line,
+            "target": line.target_text,
+            "customer": customer.name,
+            "period": label,
+            "start": period[0].isoformat(),
+            "end": period[1].isoformat(),
+            "url": f"{settings.BRM_BASE_URL}{path}",
+        },
+    )
+    return True

@@ -273,8 +273,14 @@ def _escape(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_START) else value
 
 
-def parse(text: str) -> tuple[list[Row], list[RowError]]:
-    """The rows of a CSV text, with the errors of its header and shape (not of its values)."""
+def read_csv(
+    text: str, *, column_names: tuple[str, ...], required: dict[str, str]
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """The data rows of a CSV text as (line, {column: cell}), with the errors of its header and
+    shape (not of its values): the delimiter the header uses, known columns each once, the
+    `required` columns (name: the error when it is missing), at most MAX_ROWS rows, blank rows
+    skipped, cells trimmed and a formula's protecting apostrophe removed. The other areas'
+    imports read their files with it too."""
     first_line = text.split("\n", 1)[0]
     # Spreadsheets in many locales write ";" between cells: take what the header uses.
     delimiter = max((",", ";", "\t"), key=first_line.count)
@@ -288,19 +294,16 @@ def parse(text: str) -> tuple[list[Row], list[RowError]]:
     columns = [h.strip().lower() for h in header]
     errors = []
     for name, n in Counter(columns).items():
-        if name not in COLUMN_NAMES:
+        if name not in column_names:
             errors.append(RowError(1, name, _("Unknown column; the columns are listed below.")))
         elif n > 1:
             errors.append(RowError(1, name, _("This column appears more than once.")))
-    if "record" not in columns:
-        errors.append(
-            RowError(
-                1, "record", _("The file needs a record column (customer, purchaser, contact).")
-            )
-        )
+    for name, message in required.items():
+        if name not in columns:
+            errors.append(RowError(1, name, message))
     if errors:
         return [], errors
-    rows: list[Row] = []
+    rows: list[tuple[int, dict[str, str]]] = []
     last_line = reader.line_num
     try:
         for cells in reader:
@@ -314,14 +317,27 @@ def parse(text: str) -> tuple[list[Row], list[RowError]]:
                 column: _unescape(cells[i].strip()) if i < len(cells) else ""
                 for i, column in enumerate(columns)
             }
-            kind = values.pop("record").lower()
-            rows.append(Row(line=line, kind=kind, cells=values))
+            rows.append((line, values))
             if len(rows) > MAX_ROWS:
                 message = _("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS}
                 return rows[:MAX_ROWS], [*errors, RowError(line, "", message)]
     except csv.Error as exc:
         message = _("The file is not valid CSV: %(error)s") % {"error": exc}
         errors.append(RowError(reader.line_num, "", message))
+    return rows, errors
+
+
+def parse(text: str) -> tuple[list[Row], list[RowError]]:
+    """The rows of a CSV text, with the errors of its header and shape (not of its values)."""
+    table, errors = read_csv(
+        text,
+        column_names=COLUMN_NAMES,
+        required={"record": _("The file needs a record column (customer, purchaser, contact).")},
+    )
+    rows = []
+    for line, values in table:
+        kind = values.pop("record").lower()
+        rows.append(Row(line=line, kind=kind, cells=values))
     return rows, errors
 
 

@@ -7,8 +7,8 @@ once. Every function runs in the current tenant (tenant_context) and records who
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import ProtectedError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,7 +155,18 @@ def customer_delete(*, customer: Customer, actor) -> None:
     audit_record(actor=actor, action="customer.deleted", obj=customer)
     for contact in _with_portal(Contact.objects.filter(customer=customer)):
         _portal_access_end(contact, actor)
-    customer.delete()
+    try:
+        with transaction.atomic():
+            customer.delete()
+    except (ProtectedError, RestrictedError, IntegrityError) as error:
+        # A later area keeps records of it that must not go: a signed agreement refuses its
+        # deletion in the database (the agreements trigger), whatever the caller.
+        raise ValidationError(
+            _(
+                "Records that must be kept name this customer (a signed agreement, for one): "
+                "it cannot be deleted. Make it dormant instead."
+            )
+        ) from error
 
 
 # The service catalogue ---------------------------------------------------------------------------

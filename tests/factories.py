@@ -7,6 +7,7 @@ factories subclass `TenantFactory`.
 """
 
 import factory
+from django.utils.text import slugify
 
 from agreements.models import (
     Agreement,
@@ -14,6 +15,7 @@ from agreements.models import (
     EngagementRow,
     ObjectiveRow,
     PartnerPlanRow,
+    SlaLine,
 )
 from brm.tenancy.context import current_tenant_id_or_none, tenant_context
 from brm.tenancy.models import TenantOwnedModel
@@ -191,3 +193,51 @@ class ObjectiveRowFactory(TenantFactory):
 
     version = factory.SubFactory(AgreementVersionFactory)
     objective = factory.Sequence(lambda n: f"Objective {n}")
+
+
+class SlaLineFactory(TenantFactory):
+    """A monthly SLA line of a draft (add lines before the version leaves draft: the trigger
+    refuses them after)."""
+
+    class Meta:
+        model = SlaLine
+
+    version = factory.SubFactory(AgreementVersionFactory)
+    service = factory.SubFactory(ServiceFactory)
+    metric = factory.Sequence(lambda n: f"Availability {n}")
+    target_value = 99
+    unit = "%"
+    key = factory.LazyAttribute(lambda line: slugify(f"{line.service.name} {line.metric}")[:100])
+
+
+def sla_measured_agreement(customer, *, text: str = "", days_in_force: int = 300):
+    """`customer`'s agreement with a version in force for `days_in_force` days, one SLA line
+    (`text` in its metric) and a measurement of last month (`text` in its note), as a signed
+    round would leave them, without the round; returns (line, measurement)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agreements import periods, services
+
+    with tenant_context(customer.tenant_id):
+        line = SlaLineFactory(
+            version__agreement__customer=customer,
+            version__number=1,
+            metric=f"{text} availability".strip(),
+        )
+        AgreementVersion.objects.filter(pk=line.version_id).update(
+            status=AgreementVersion.Status.IN_FORCE,
+            in_force_at=timezone.now() - timedelta(days=days_in_force),
+        )
+        line.version.refresh_from_db()
+        start, end = periods.last_finished("month", timezone.localdate())
+        measurement = services.sla_measurement_record(
+            line=line,
+            period_start=start,
+            period_end=end,
+            actual_value="99.5",
+            note=f"{text} measured".strip(),
+            actor=None,
+        )
+        return line, measurement

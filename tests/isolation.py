@@ -87,14 +87,16 @@ class TenantUrl:
         return self.route.startswith(PUBLIC_PREFIXES)
 
 
-def _walk(patterns, namespace="", prefix=""):
+def _walk(patterns, namespace="", prefix="", params=()):
     for p in patterns:
+        # An include's own parameters (agreements/<int:agreement_pk>/sla/) name an object too.
+        own = (*params, *p.pattern.converters)
         if isinstance(p, URLResolver):
             ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            yield from _walk(p.url_patterns, ns, prefix + str(p.pattern))
+            yield from _walk(p.url_patterns, ns, prefix + str(p.pattern), own)
         elif isinstance(p, URLPattern) and p.name:
             route = prefix + str(p.pattern)
-            yield TenantUrl(f"{namespace}{p.name}", route, tuple(p.pattern.converters))
+            yield TenantUrl(f"{namespace}{p.name}", route, own)
 
 
 def tenant_urls() -> list[TenantUrl]:

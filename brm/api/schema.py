@@ -75,6 +75,8 @@ class BrmAutoSchema(AutoSchema):
             codes += ["403"]  # a read key writing, or a browser session's role
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["400", "415"]  # invalid body; a body that is not JSON
+        if self.method == "DELETE":
+            codes += ["400"]  # the service refuses: other records that must be kept name it
         if self._is_list_view():
             codes += ["400", "404"]  # a malformed filter or page; a page past the last
         if "{" in self.path:

@@ -7,6 +7,7 @@ on every detail page reads the same way.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -37,6 +38,8 @@ def audit_value(value: Any) -> Any:
         return str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # a target or a measured actual, exactly as typed
     return value
 
 

@@ -9,7 +9,7 @@ from agreements import services
 from brm.pdf.keys import SealFiles, generate_seal_files
 from brm.tenancy.models import Membership, Role
 from customers.models import Contact, Customer
-from tests.factories import ContactFactory, PurchaserFactory
+from tests.factories import ContactFactory, PurchaserFactory, ServiceFactory
 from tests.kit import in_tenant, make_member, make_portal_member
 
 
@@ -117,6 +117,19 @@ def make_draft(world):
         title="Map the close process",
         owner_member=world.rm,
     )
+    services.section_row_add(
+        version=version,
+        section="sla",
+        actor=actor,
+        service=ServiceFactory(tenant=world.customer.tenant_id, name="ERP"),
+        metric="Availability",
+        target_value="99.5",
+        unit="%",
+        direction="at_least",
+        period="month",
+        workload_limit="Up to 400 concurrent users",
+        exceptions="Planned maintenance announced 5 days ahead",
+    )
     return version
 
 
@@ -146,10 +159,10 @@ def submitted(world, draft):
 
 @pytest.fixture
 def in_force(world, submitted):
-    """Version 1, signed by all four: in force (its seal job scheduled, not run)."""
+    """Version 1 (with its ERP availability line), signed by all four: in force for the last
+    300 days, so past periods can be measured (its seal job scheduled, not run)."""
     sign_all(submitted, world)
-    submitted.refresh_from_db()
-    return submitted
+    return backdate_in_force(submitted, 300)
 
 
 @pytest.fixture
@@ -234,3 +247,78 @@ def sealed_agreement_of(tenant) -> bytes:
         sign_all(version, world)
         services.version_seal(version=version)
         return AgreementVersion.objects.get(pk=version.pk).sealed_pdf.read()
+
+
+def backdate_in_force(version, days: int):
+    """The version came into force `days` ago (its lifecycle times may still move: the trigger
+    lets in_force_at change), so past periods have a version in force to be measured against."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agreements.models import AgreementVersion
+
+    AgreementVersion.objects.filter(pk=version.pk).update(
+        in_force_at=timezone.now() - timedelta(days=days)
+    )
+    version.refresh_from_db()
+    return version
+
+
+@pytest.fixture
+def sla_line(in_force):
+    from agreements.models import SlaLine
+
+    return SlaLine.objects.select_related("version__agreement").get(version=in_force)
+
+
+def months_ago(n: int):
+    """The calendar month (start, end) `n` months before the current one, in the office."""
+    from django.utils import timezone
+
+    from agreements import periods
+
+    period = periods.period_containing("month", timezone.localdate())
+    for _ in range(n):
+        period = periods.previous_period("month", period)
+    return period
+
+
+def agreement_in_force(world, days: int = 300):
+    """Finance's agreement with version 1 in force for `days`: one monthly ERP availability
+    line (at least 99.5 %). Builds inside the customer's tenant and leaves it, as a page or API
+    test needs (their requests enter the tenant themselves). Returns the line."""
+    from agreements.models import SlaLine
+
+    with in_tenant(world.customer.tenant_id):
+        actor = world.rm.user
+        version = services.agreement_draft_create(customer=world.customer, actor=actor)
+        services.section_row_add(
+            version=version,
+            section="sla",
+            actor=actor,
+            service=ServiceFactory(name="ERP"),
+            metric="Availability",
+            target_value="99.5",
+            unit="%",
+            period="month",
+        )
+        services.version_submit(version=version, actor=actor, signers=world.signers)
+        sign_all(version, world)
+        backdate_in_force(version, days)
+        return SlaLine.objects.select_related("version__agreement").get(version=version)
+
+
+def record(world, line, n: int, value: str):
+    """A measurement of `line` for the month `n` months back (in the line's tenant)."""
+    from decimal import Decimal
+
+    with in_tenant(line.tenant_id):
+        start, end = months_ago(n)
+        return services.sla_measurement_record(
+            line=line,
+            period_start=start,
+            period_end=end,
+            actual_value=Decimal(value),
+            actor=world.rm.user,
+        )

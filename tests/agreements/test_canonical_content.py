@@ -7,7 +7,7 @@ import pytest
 
 from agreements import services
 from agreements.models import AgreementVersion
-from tests.factories import EngagementRowFactory, ObjectiveRowFactory
+from tests.factories import EngagementRowFactory, ObjectiveRowFactory, SlaLineFactory
 
 pytestmark = pytest.mark.usefixtures("as_tenant_a")
 
@@ -26,7 +26,11 @@ def test_the_canonical_content_is_sorted_compact_json_of_every_section(world, dr
         "engagement",
         "objectives",
         "action_plan",
+        "sla",
     }
+    assert content["format"] == 2
+    assert content["sla"][0]["key"] == "erp-availability"
+    assert content["sla"][0]["target_value"] == "99.5000"
     assert content["relationship_philosophy"] == "Partners, not suppliers."
     assert content["engagement"][0]["attendee_contact_ids"] == [world.bea.pk]
     assert content["engagement"][0]["week_of_month"] == 2
@@ -115,3 +119,31 @@ def test_a_copy_as_the_next_version_differs_only_by_its_number(world, draft):
     copied = json.loads(services.canonical_content(copy))
     assert (original.pop("version"), copied.pop("version")) == (1, 2)
     assert original == copied
+
+
+def test_an_sla_line_has_this_exact_content(world):
+    line = SlaLineFactory(
+        version__agreement__customer=world.customer,
+        service__name="ERP",
+        metric="Availability",
+        target_value="99.5",
+        position=0,
+    )
+    content = json.loads(services.canonical_content(line.version))
+    assert content["format"] == 2
+    assert content["sla"] == [
+        {
+            "direction": "at_least",
+            "exceptions": "",
+            "key": "erp-availability",
+            "kind": "sla",
+            "metric": "Availability",
+            "owner_id": None,
+            "period": "month",
+            "position": 0,
+            "service_id": line.service_id,
+            "target_value": "99.5000",
+            "unit": "%",
+            "workload_limit": "",
+        }
+    ]

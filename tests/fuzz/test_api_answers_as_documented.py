@@ -40,6 +40,7 @@ from tests.factories import (
     PartnerPlanRowFactory,
     PurchaserFactory,
     RegisterItemFactory,
+    sla_measured_agreement,
 )
 from tests.kit import make_key
 
@@ -69,6 +70,7 @@ def office(tenant_a, rm_a, customer_record, customer_a, settings):
     PartnerPlanRowFactory(version=version)
     EngagementRowFactory(version=version)
     ObjectiveRowFactory(version=version)
+    sla_measured_agreement(customer_record)
     return tenant_a
 
 

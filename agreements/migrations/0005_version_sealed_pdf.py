@@ -1,6 +1,6 @@
 """The sealed PDF of a version in force, stored on the version with the SHA-256 of the file.
 
-The frozen-version trigger (0002) compares every column but the lifecycle ones, so the two new
+The frozen-version trigger (0002, its refusals marked restrict_violation by 0004) compares every column but the lifecycle ones, so the two new
 columns would be frozen from the start. Its function is replaced by one that lets them be set
 once, both together, on a version in force (or superseded, should the seal job run late), and
 never changed after.
@@ -26,7 +26,8 @@ BEGIN
         IF OLD.status = 'draft' THEN
             RETURN OLD;
         END IF;
-        RAISE EXCEPTION 'agreement version % is frozen (%): it cannot be deleted', OLD.id, OLD.status;
+        RAISE EXCEPTION 'agreement version % is frozen (%): it cannot be deleted', OLD.id, OLD.status
+        USING ERRCODE = 'restrict_violation';
     END IF;
     IF OLD.status = 'draft' THEN
         RETURN NEW;
@@ -36,7 +37,8 @@ BEGIN
         OR (OLD.status = 'in_force' AND NEW.status = 'superseded')
     ) THEN
         RAISE EXCEPTION 'agreement version % is frozen: % cannot become %',
-            OLD.id, OLD.status, NEW.status;
+            OLD.id, OLD.status, NEW.status
+        USING ERRCODE = 'restrict_violation';
     END IF;
     IF (NEW.sealed_pdf, NEW.sealed_pdf_sha256) IS DISTINCT FROM
        (OLD.sealed_pdf, OLD.sealed_pdf_sha256) THEN
@@ -44,14 +46,16 @@ BEGIN
            OR NEW.status NOT IN ('in_force', 'superseded')
            OR NEW.sealed_pdf = '' OR NEW.sealed_pdf_sha256 !~ '^[0-9a-f]{64}$' THEN
             RAISE EXCEPTION 'agreement version %: its sealed PDF is set once, in force, never changed',
-                OLD.id;
+                OLD.id
+            USING ERRCODE = 'restrict_violation';
         END IF;
     END IF;
     nulled := agreements_nulled(to_jsonb(OLD), to_jsonb(NEW), ARRAY['submitted_by_id']);
     IF agreements_without(to_jsonb(NEW), lifecycle || sealing || nulled)
        IS DISTINCT FROM agreements_without(to_jsonb(OLD), lifecycle || sealing || nulled) THEN
         RAISE EXCEPTION 'agreement version % is frozen (%): its content cannot change',
-            OLD.id, OLD.status;
+            OLD.id, OLD.status
+        USING ERRCODE = 'restrict_violation';
     END IF;
     RETURN NEW;
 END $$;
@@ -59,17 +63,13 @@ END $$;
 
 
 def _previous_function() -> str:
-    """0002's version of the function, to put back when this migration is reversed."""
-    previous = importlib.import_module("agreements.migrations.0002_frozen_versions_trigger")
-    return next(
-        block.strip()
-        for block in previous.FUNCTIONS.split("\n\n")
-        if "FUNCTION agreements_refuse_frozen_version()" in block
-    )
+    """0004's version of the function, to put back when this migration is reversed."""
+    previous = importlib.import_module("agreements.migrations.0004_frozen_sla_lines_trigger")
+    return next(f.strip() for f in previous.FUNCTIONS if "agreements_refuse_frozen_version()" in f)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("agreements", "0002_frozen_versions_trigger")]
+    dependencies = [("agreements", "0004_frozen_sla_lines_trigger")]
 
     operations = [
         migrations.AddField(
