@@ -34,6 +34,7 @@ from tests.factories import (
     AgreementFactory,
     AgreementVersionFactory,
     ContactFactory,
+    CustomerFactory,
     EngagementRowFactory,
     ExpectationFactory,
     ObjectiveRowFactory,
@@ -70,7 +71,8 @@ def office(tenant_a, rm_a, customer_record, customer_a, settings):
     PartnerPlanRowFactory(version=version)
     EngagementRowFactory(version=version)
     ObjectiveRowFactory(version=version)
-    sla_measured_agreement(customer_record)
+    # A customer has one agreement: the measured one is another customer's.
+    sla_measured_agreement(CustomerFactory(tenant=tenant_a, relationship_manager=rm_a))
     return tenant_a
 
 
