@@ -13,6 +13,15 @@ class AgreementsConfig(AppConfig):
         from . import sla_tasks  # noqa: F401  (registers the SLA reminder's due-job handler)
 
         _register_pdf_pages()
+        _register_demo()
+
+
+def _register_demo() -> None:
+    from brm.web.registry import demo_data
+
+    from .demo import seed_agreements
+
+    demo_data.register("agreements", seed=seed_agreements, order=20)
 
 
 def _register_pdf_pages() -> None:

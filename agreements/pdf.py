@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brm.pdf.render import render_pdf
@@ -21,7 +22,7 @@ from brm.tenancy.context import current_tenant_id
 from brm.tenancy.models import Membership
 from customers.models import Contact
 
-from . import services
+from . import selectors, services
 from .models import AgreementVersion, EngagementRow, Signature
 
 Status = AgreementVersion.Status
@@ -155,6 +156,12 @@ def version_pdf_context(version: AgreementVersion) -> dict:
         "objectives": rows["objectives"],
         "action_plan": rows["action_plan"],
         "signers": _signers(version),
+        # The appendix: the version's lines, and the latest finished periods of their series
+        # (measured against the versions in force then).
+        "sla_lines": rows["sla"],
+        "sla_results": selectors.sla_measurement_table(
+            agreement, version=version, today=timezone.localdate(timezone.now(), tenant.zone)
+        ),
         # The certificate: a version that came into force (and stays so when superseded).
         "certificate": version.in_force_at is not None
         and version.status in (Status.IN_FORCE, Status.SUPERSEDED),

@@ -117,6 +117,7 @@ def service_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def service_delete(request, pk):
     service = get_object_or_404(Service.objects, pk=pk)
+    refusal = services.service_delete_refusal(service)
     return confirm_delete(
         request,
         service,
@@ -125,6 +126,6 @@ def service_delete(request, pk):
         breadcrumbs=_crumbs(request, service),
         back=_url("service_detail", request, pk=service.pk),
         done=_url("service_list", request),
-        note=services.service_delete_refusal(service)
-        or _("No customer consumes it; it leaves the catalogue for good."),
+        refusal=refusal,
+        note="" if refusal else _("No customer consumes it; it leaves the catalogue for good."),
     )

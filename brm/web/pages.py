@@ -118,9 +118,13 @@ def confirm_delete(
     back: str,
     done: str,
     note: str = "",
+    refusal: str = "",
     breadcrumbs: list | None = None,
 ):
-    """GET asks; POST deletes through the service and goes to `done` (a refusal: back)."""
+    """GET asks; POST deletes through the service and goes to `done` (a refusal: back).
+
+    `refusal`: why it cannot be deleted now (the page then says so and offers no button; the
+    service still refuses a POST)."""
     if request.method == "POST":
         try:
             delete()
@@ -145,6 +149,7 @@ def confirm_delete(
                 name=str(obj),
             ),
             "note": note,
+            "refusal": refusal,
             "button": _("Delete"),
             "cancel_url": back,
             "cancel_label": _("Keep it"),

@@ -10,7 +10,7 @@ import pytest
 
 from agreements import pdf, services
 from agreements.models import AgreementVersion
-from tests.agreements.conftest import pdf_texts
+from tests.agreements.conftest import pdf_texts, record
 
 pytestmark = pytest.mark.usefixtures("as_tenant_a")
 
@@ -94,9 +94,26 @@ def test_a_version_in_force_ends_with_a_certificate_of_each_signature(tenant_a, 
         assert in_force.content_sha256 in footer
 
 
-def test_the_sla_appendix_block_prints_nothing_yet(in_force, tmp_path):
-    text = " ".join(pdf_texts(pdf.version_pdf_render(in_force), tmp_path))
-    assert "SLA" not in text and "appendix" not in text.lower()
+def test_the_sla_appendix_prints_each_line_and_the_latest_results(world, in_force, tmp_path):
+    from agreements.models import SlaLine
+
+    line = SlaLine.objects.get(version=in_force)
+    record(world, line, 1, "99.71")
+    record(world, line, 2, "99.20")
+    text = _flat(" ".join(pdf_texts(pdf.version_pdf_render(in_force), tmp_path)))
+    appendix = text[text.index("Appendix: service levels") : text.index("Certificate of signature")]
+    assert "ERP: Availability" in appendix and "erp-availability" in appendix
+    assert "Up to 400 concurrent users" in appendix
+    assert "Planned maintenance announced 5 days ahead" in appendix
+    assert "99.71 met" in appendix and "99.2 NOT met" in appendix
+    assert "100.0 % (1 of 1)" in appendix and "0.0 % (0 of 1)" in appendix
+    assert "not part of the signed content" in appendix
+
+
+def test_a_version_without_service_levels_says_so(world, tmp_path):
+    version = services.agreement_draft_create(customer=world.customer, actor=world.rm.user)
+    text = _flat(" ".join(pdf_texts(pdf.version_pdf_render(version), tmp_path)))
+    assert "No service levels in this version." in text
 
 
 def test_the_sla_appendix_block_sits_after_the_acceptance_and_before_the_certificate(
