@@ -9,6 +9,7 @@ tenant_patterns = [
     path("", include("brm.audit.urls")),
     path("", include("brm.api.staff_urls")),
     path("", include("customers.urls")),
+    path("", include("agreements.urls")),
     path("", include("brm.outbox.urls")),
 ]
 

@@ -42,6 +42,11 @@ PORTAL_ONLY = {
     "customers:portal_action_item_list": _PORTAL,
     "customers:portal_action_item": _PORTAL,
     "customers:portal_action_item_done": _PORTAL,
+    "agreements:portal_agreement": _PORTAL,
+    "agreements:portal_compare": _PORTAL,
+    "agreements:portal_version": _PORTAL,
+    "agreements:portal_signature_sign": _PORTAL,
+    "agreements:portal_signature_decline": _PORTAL,
 }
 # Pages a role may read that still narrow by the object: the recorded roles are the most they
 # allow, so a GET may be refused as well as shown.
