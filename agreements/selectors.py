@@ -161,7 +161,7 @@ def portal_version_list(
     return (
         AgreementVersion.objects.filter(agreement=agreement, status__in=statuses)
         .select_related("agreement__customer")
-        .prefetch_related("signatures")
+        .prefetch_related("signatures__membership__user")
         .order_by("-number")
     )
 

@@ -83,7 +83,8 @@ def refusal(request, signature: Signature) -> str:
 def sign_page(request, signature: Signature, *, done: str, context: dict):
     """GET shows the version and the affirmation; POST signs (after reauthentication)."""
     version = signature.version
-    form = forms.SignForm(request.POST or None, affirmation_text=version.affirmation_text)
+    posted = request.POST if request.method == "POST" else None  # an empty POST is bound too
+    form = forms.SignForm(posted, affirmation_text=version.affirmation_text)
     allowed = may_sign(request, signature)
     method = confirmed_by(request) if allowed else None
     here = request.get_full_path()
@@ -133,7 +134,7 @@ def sign_page(request, signature: Signature, *, done: str, context: dict):
 
 def decline_page(request, signature: Signature, *, done: str, context: dict):
     """A reason, then the round stops (the service withdraws the version and tells the RM)."""
-    form = forms.DeclineForm(request.POST or None)
+    form = forms.DeclineForm(request.POST if request.method == "POST" else None)
     allowed = may_sign(request, signature)
     if request.method == "POST":
         if not allowed:
