@@ -26,11 +26,11 @@ SECTION_TITLES = {
     "objectives": gettext_lazy("Shared objectives and initiatives"),
     "action_plan": gettext_lazy("Action plan"),
 }
-SECTION_ROW_NAMES = {
-    "partner_plan": gettext_lazy("person"),
-    "engagement": gettext_lazy("meeting"),
-    "objectives": gettext_lazy("objective"),
-    "action_plan": gettext_lazy("action"),
+SECTION_ADD_LABELS = {
+    "partner_plan": gettext_lazy("Add a person"),
+    "engagement": gettext_lazy("Add a meeting"),
+    "objectives": gettext_lazy("Add an objective"),
+    "action_plan": gettext_lazy("Add an action"),
 }
 
 # The columns of each section as the pages show them: (key, label).
@@ -109,7 +109,7 @@ class ShownRow:
 class ShownSection:
     key: str
     title: str
-    row_name: str
+    add_label: str
     columns: list
     rows: list[ShownRow] = field(default_factory=list)
 
@@ -205,7 +205,7 @@ def version_sections(version) -> list[ShownSection]:
         ShownSection(
             key=name,
             title=SECTION_TITLES[name],
-            row_name=SECTION_ROW_NAMES[name],
+            add_label=SECTION_ADD_LABELS[name],
             columns=COLUMNS[name],
             rows=[_shown(name, row, names) for row in rows[name]],
         )

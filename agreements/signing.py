@@ -76,7 +76,7 @@ def refusal(request, signature: Signature) -> str:
         }
     return _("Only %(name)s, named as %(role)s, can sign or decline here.") % {
         "name": signature.membership.user.full_name or signature.membership.user.email,
-        "role": signature.get_role_display().lower(),
+        "role": signature.get_role_display(),
     }
 
 
@@ -108,7 +108,7 @@ def sign_page(request, signature: Signature, *, done: str, context: dict):
                 messages.success(
                     request,
                     _("You signed version %(n)s as %(role)s.")
-                    % {"n": version.number, "role": signature.get_role_display().lower()},
+                    % {"n": version.number, "role": signature.get_role_display()},
                 )
                 return redirect(done)
     elif request.method == "POST":

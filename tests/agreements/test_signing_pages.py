@@ -131,7 +131,7 @@ def test_only_the_named_signer_sees_the_button(client, tenant_a, world, page_sub
     client.force_login(world.rm.user)
     assert sign_url not in client.get(version_page).content.decode()
     page = client.get(sign_url).content.decode()
-    assert "Only Ivo IT, named as it manager, can sign or decline here." in page
+    assert "Only Ivo IT, named as IT manager, can sign or decline here." in page
     _reauthenticate(client, sign_url)
     client.post(sign_url, {"affirmation": "on"})
     assert refreshed(signature).status == Signature.Status.PENDING
