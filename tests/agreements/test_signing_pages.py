@@ -166,3 +166,25 @@ def test_the_fourth_signature_on_the_pages_puts_the_version_in_force(
         _reauthenticate(client, url)
         assert client.post(url, {"affirmation": "on"}).status_code == 302, role
     assert refreshed(page_submitted).status == Status.IN_FORCE
+
+
+def test_a_sign_in_or_an_old_reauthentication_does_not_confirm_a_signature(
+    client, tenant_a, world, page_submitted
+):
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    signature = _signature(tenant_a, page_submitted, "it_manager")
+    url = _url(tenant_a, "signature_sign", pk=signature.pk)
+    # A real sign-in through the form: recorded, but not as a reauthentication.
+    client.post(
+        reverse("account_login"), {"login": world.it_manager.user.email, "password": PASSWORD}
+    )
+    assert client.post(url, {"affirmation": "on"}).url.startswith(reverse("account_reauthenticate"))
+    _reauthenticate(client, url)
+    session = client.session
+    records = session[AUTHENTICATION_METHODS_SESSION_KEY]
+    records[-1]["at"] -= 301  # past allauth's 5 minutes
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session.save()
+    assert client.post(url, {"affirmation": "on"}).url.startswith(reverse("account_reauthenticate"))
+    assert refreshed(signature).status == Signature.Status.PENDING
