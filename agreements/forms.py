@@ -87,10 +87,11 @@ class PhilosophyForm(forms.Form):
 
 
 class SectionRowForm(forms.Form):
-    """A row of one section of a draft of `customer`'s agreement."""
+    """A row of one section of a draft of `customer`'s agreement; `editing` an existing one."""
 
-    def __init__(self, *args, customer: Customer, **kwargs):
+    def __init__(self, *args, customer: Customer, editing: bool = False, **kwargs):
         self.customer = customer
+        self.editing = editing
         super().__init__(*args, **kwargs)
 
     def staff(self):
@@ -142,8 +143,15 @@ class PartnerPlanRowForm(SectionRowForm):
         return data
 
     def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        if self.editing:
+            # Every field as given (a detail may be cleared, the person changed); the name,
+            # which a row must have, stays when left empty.
+            if not data.get("name"):
+                data.pop("name", None)
+            return data
         # Empty details are copied from the person by the service (a snapshot as of the version).
-        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+        return {k: v for k, v in data.items() if v not in ("", None)}
 
 
 class IdsChoiceField(forms.ModelMultipleChoiceField):
@@ -254,11 +262,11 @@ class ActionPlanRowForm(SectionRowForm):
     )
     due_date = _field(ActionPlanRow, "due_date", widget=date_input())
 
-    def __init__(self, *args, existing: bool = True, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_member"].queryset = self.staff()
         self.fields["owner_contact"].queryset = self.contacts()
-        if existing:
+        if not self.editing:  # a new row may link an existing item instead
             self.fields = {
                 "action_item": forms.ModelChoiceField(
                     label=_("An open action item of the customer"),

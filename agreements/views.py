@@ -261,12 +261,11 @@ def row_edit(request, section, pk):
     row = _row_or_404(section, pk)
     version = row.version
     form_class = forms.ROW_FORMS[section]
-    extra = {"existing": False} if section == "action_plan" else {}
     form = form_class(
         request.POST or None,
         initial=form_class.initial_of(row),
         customer=version.agreement.customer,
-        **extra,
+        editing=True,
     )
     title = _("Edit “%(row)s”") % {"row": row}
     return form_page(

@@ -254,6 +254,24 @@ def test_editing_an_action_plan_row_edits_its_item(client, tenant_a, rm, page_dr
     )
 
 
+def test_a_partner_plan_row_moves_from_a_contact_to_a_staff_member(
+    client, tenant_a, world, rm, page_draft
+):
+    row = in_tenant(tenant_a, lambda: PartnerPlanRow.objects.get())
+    response = client.post(
+        _url(tenant_a, "row_edit", section="partner_plan", pk=row.pk),
+        {"member": world.it_manager.pk, "name": "Ivo IT", "title": "", "role": "IT manager"},
+    )
+    assert response.status_code == 302
+    row = refreshed(row)
+    assert (row.contact_id, row.member_id, row.name, row.title) == (
+        None,
+        world.it_manager.pk,
+        "Ivo IT",
+        "",
+    )
+
+
 def test_a_row_is_edited_with_its_values_shown_first(client, tenant_a, rm, page_draft):
     row = in_tenant(tenant_a, lambda: ObjectiveRow.objects.get())
     url = _url(tenant_a, "row_edit", section="objectives", pk=row.pk)
