@@ -5,10 +5,11 @@ then shows its change in compare. axe-core runs on every page visited (the fixtu
 
 import pytest
 
+from agreements import services as agreement_services
 from agreements.models import AgreementVersion
 from brm.tenancy import services
 from brm.tenancy.models import Role
-from tests.agreements.builders import customer_with_rm, signers_for
+from tests.agreements.builders import customer_with_rm, draft_for, in_signature, signers_for
 from tests.browser.conftest import ARTIFACTS, sign_in
 from tests.kit import PASSWORD, in_tenant, make_member
 
@@ -152,3 +153,60 @@ def test_an_agreement_is_drafted_signed_by_four_and_revised(live_server, browser
     assert compare.locator("ins", has_text="Close the books in 2 days").is_visible()
     assert "1 change." in compare.inner_text()
     screenshot("agreement-compare")
+
+
+def test_the_other_agreement_pages_pass_the_checks(live_server, browser, page, screenshot):
+    """The pages the journey above does not open: the filled list, reordering, a confirmed
+    delete, withdrawing, declining (staff and portal) and the portal's compare."""
+    base = live_server.url
+    tenant = services.tenant_create(slug="acme", name="Acme IT", mfa_policy="optional")
+    draft = draft_for(customer_with_rm(tenant, name="Sales"))
+    round_ = in_signature(customer_with_rm(tenant, name="Finance"))
+    with in_tenant(tenant):
+        agreement_services.section_row_add(
+            version=draft, section="objectives", actor=None, objective="Grow the pipeline"
+        )
+        row = agreement_services.section_rows(draft, "objectives").first()
+        rm_email = round_.customer.relationship_manager.user.email
+        it_email = round_.signers["it_manager"].user.email
+        bm_email = round_.signers["business_manager"].user.email
+        it_signature = round_.signature("it_manager").pk
+        bm_signature = round_.signature("business_manager").pk
+
+    sign_in(page, base, rm_email, PASSWORD)
+    page.goto(f"{base}/t/acme/agreements/")
+    assert page.get_by_role("link", name="Finance").is_visible()
+    screenshot("agreement-list")
+    page.goto(f"{base}/t/acme/agreements/versions/{draft.pk}/objectives/reorder/")
+    page.get_by_role("button", name="Move down: Close in 3 days").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("The row was moved.").is_visible()
+    screenshot("agreement-reorder")
+    page.goto(f"{base}/t/acme/agreements/rows/objectives/{row.pk}/delete/")
+    page.get_by_role("button", name="Delete").click()
+    page.wait_for_load_state()
+    page.goto(f"{base}/t/acme/agreements/versions/{round_.version.pk}/withdraw/")
+    screenshot("agreement-withdraw")
+
+    it_context = browser.new_context(viewport={"width": 1280, "height": 800})
+    it_page = it_context.new_page()
+    sign_in(it_page, base, it_email, PASSWORD)
+    it_page.goto(f"{base}/t/acme/agreements/signatures/{it_signature}/decline/")
+    assert it_page.get_by_role("button", name="Decline to sign").is_visible()
+    it_context.close()
+
+    bm_context = browser.new_context(viewport={"width": 1280, "height": 800})
+    bm_page = bm_context.new_page()
+    sign_in(bm_page, base, bm_email, PASSWORD)
+    bm_page.goto(f"{base}/t/acme/portal/agreement/signatures/{bm_signature}/decline/")
+    bm_page.get_by_label("Why do you decline?").fill("The budget is not agreed yet")
+    bm_page.get_by_role("button", name="Decline to sign").click()
+    bm_page.wait_for_load_state()
+    assert bm_page.get_by_text("You declined version 1").is_visible()
+    bm_page.goto(f"{base}/t/acme/portal/agreement/compare/")
+    assert "Compare versions of the agreement" in bm_page.locator("main").inner_text()
+    _shooter(bm_page)("agreement-portal-compare")
+    bm_context.close()
+    assert in_tenant(tenant, lambda: AgreementVersion.objects.get(pk=round_.version.pk).status) == (
+        AgreementVersion.Status.WITHDRAWN
+    )
