@@ -10,10 +10,43 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Agreements"
 
     def ready(self):
+        from brm.tenancy.models import Role
+        from brm.web.registry import customer_panels, portal_nav, staff_nav
+
+        # After the people (10) and the profile (20), before the services (25).
+        customer_panels.register(
+            "agreement",
+            template="agreements/partials/_customer_panel.html",
+            context=_customer_panel_context,
+            order=22,
+        )
+        staff_nav.register(
+            "agreements",
+            label=_("Agreements"),
+            url_name="agreements:agreement_list",
+            order=25,
+            prefix=True,
+        )
+        portal_nav.register(
+            "agreement",
+            label=_("Agreement"),
+            url_name="agreements:portal_agreement",
+            order=15,
+            roles={Role.CUSTOMER, Role.PURCHASER},
+            prefix=True,
+            also_active=("agreements:portal_compare",),
+        )
+
         from . import sla_tasks  # noqa: F401  (registers the SLA reminder's due-job handler)
 
         _register_pdf_pages()
         _register_demo()
+
+
+def _customer_panel_context(request, customer):
+    from .views import customer_panel_context
+
+    return customer_panel_context(request, customer)
 
 
 def _register_demo() -> None:

@@ -49,7 +49,7 @@ def portal_version_pdf(request, pk):
     if scope is None:
         raise Http404(_("Not found."))
     version = get_object_or_404(
-        selectors.portal_version_list(scope=scope, membership=request.membership), pk=pk
+        selectors.portal_readable_versions(scope=scope, membership=request.membership), pk=pk
     )
     if not_allowed := get_only(request):
         return not_allowed

@@ -86,20 +86,41 @@ def with_state(qs: QuerySet[Agreement], today: date | None = None) -> QuerySet[A
     )
 
 
+AGREEMENT_ORDERINGS = {
+    "customer": ("customer__name", "pk"),
+    "-customer": ("-customer__name", "-pk"),
+    "version": (F("in_force_number").asc(nulls_first=True), "customer__name", "pk"),
+    "-version": (F("in_force_number").desc(nulls_last=True), "customer__name", "pk"),
+    "state": ("state", "customer__name", "pk"),
+    "-state": ("-state", "customer__name", "pk"),
+    "review": (F("review_due").asc(nulls_last=True), "customer__name", "pk"),
+    "-review": (F("review_due").desc(nulls_last=True), "customer__name", "pk"),
+    "pending": ("pending_signatures", "customer__name", "pk"),
+    "-pending": ("-pending_signatures", "customer__name", "pk"),
+    "rm": ("customer__relationship_manager__user__full_name", "customer__name", "pk"),
+    "-rm": ("-customer__relationship_manager__user__full_name", "customer__name", "pk"),
+}
+
+
 def agreement_list(
     *,
     state: str | None = None,
     relationship_manager: Membership | None = None,
+    search: str = "",
+    ordering: str = "customer",
     today: date | None = None,
 ) -> QuerySet[Agreement]:
     """The office's agreements with their customer, the version in force, state, review date
-    and how many signatures are awaited, by customer name."""
+    and how many signatures are awaited; by customer name unless `ordering` says otherwise
+    (a key of AGREEMENT_ORDERINGS; an unknown one is the default)."""
     qs = with_state(Agreement.objects.select_related("customer__relationship_manager__user"), today)
     if state:
         qs = qs.filter(state=state)
     if relationship_manager is not None:
         qs = qs.filter(customer__relationship_manager=relationship_manager)
-    return qs.order_by("customer__name", "pk")
+    if search:
+        qs = qs.filter(customer__name__icontains=search)
+    return qs.order_by(*AGREEMENT_ORDERINGS.get(ordering, AGREEMENT_ORDERINGS["customer"]))
 
 
 def agreement_get(*, pk: int) -> Agreement:
@@ -122,6 +143,29 @@ def version_history(agreement: Agreement) -> QuerySet[AgreementVersion]:
 
 def version_get(*, pk: int) -> AgreementVersion:
     return get_object_or_404(AgreementVersion.objects.select_related("agreement__customer"), pk=pk)
+
+
+# What the portal shows: a customer (who holds the mandate) every version that left the office's
+# drafts; a purchaser the version in force alone.
+PORTAL_CUSTOMER_STATUSES = (
+    Status.IN_SIGNATURE,
+    Status.IN_FORCE,
+    Status.SUPERSEDED,
+    Status.WITHDRAWN,
+)
+
+
+def portal_version_list(
+    *, agreement: Agreement, whole_customer: bool
+) -> QuerySet[AgreementVersion]:
+    """The versions a portal user of the agreement's customer may read, newest first."""
+    statuses = PORTAL_CUSTOMER_STATUSES if whole_customer else (Status.IN_FORCE,)
+    return (
+        AgreementVersion.objects.filter(agreement=agreement, status__in=statuses)
+        .select_related("agreement__customer")
+        .prefetch_related("signatures__membership__user")
+        .order_by("-number")
+    )
 
 
 def signatures_awaited(version: AgreementVersion) -> QuerySet[Signature]:
@@ -204,7 +248,7 @@ def agreements_overdue_for_review(
 # Who may read which version (the PDF downloads) ------------------------------------------------
 
 
-def portal_version_list(*, scope, membership: Membership) -> QuerySet[AgreementVersion]:
+def portal_readable_versions(*, scope, membership: Membership) -> QuerySet[AgreementVersion]:
     """The versions of their customer's agreement a portal user may read.
 
     A customer (who holds the mandate) reads the versions in force and superseded, and the one

@@ -43,6 +43,11 @@ PORTAL_ONLY = {
     "customers:portal_action_item": _PORTAL,
     "customers:portal_action_item_done": _PORTAL,
     "agreement_pdf_portal:version_pdf": _PORTAL,
+    "agreements:portal_agreement": _PORTAL,
+    "agreements:portal_compare": _PORTAL,
+    "agreements:portal_version": _PORTAL,
+    "agreements:portal_signature_sign": _PORTAL,
+    "agreements:portal_signature_decline": _PORTAL,
 }
 # Pages a role may read that still narrow by the object: the recorded roles are the most they
 # allow, so a GET may be refused as well as shown.

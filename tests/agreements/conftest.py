@@ -76,6 +76,31 @@ def draft(as_tenant_a, world):
     return make_draft(world)
 
 
+@pytest.fixture
+def page_draft(tenant_a, world):
+    """The same draft, made outside the tenant (for page tests: a request enters it itself)."""
+    with in_tenant(tenant_a):
+        return make_draft(world)
+
+
+@pytest.fixture
+def page_submitted(tenant_a, world, page_draft):
+    """The draft submitted with the four signers (for page tests)."""
+    with in_tenant(tenant_a):
+        return services.version_submit(
+            version=page_draft, actor=world.rm.user, signers=world.signers
+        )
+
+
+@pytest.fixture
+def page_in_force(tenant_a, world, page_submitted):
+    """Every signer signed: version 1 is in force (for page tests)."""
+    with in_tenant(tenant_a):
+        sign_all(page_submitted, world)
+        page_submitted.refresh_from_db()
+    return page_submitted
+
+
 def make_draft(world):
     """Version 1 of Finance's agreement, a draft with a row in each section (in its tenant)."""
     actor = world.rm.user

@@ -1,90 +1,97 @@
-"""Isolation cases of the agreements area: the PDF downloads (staff and portal), and the API.
+"""Isolation cases of the agreements pages, staff and portal.
 
-How to make, in a given tenant, the version each URL names, and the marked agreements the lists
-must not show to another tenant. The harnesses of tests/isolation.py and tests/api/isolation.py
-pick this module up by its name.
+How to make, in a given tenant, the object each of the area's URLs names, and the marked rows its
+lists must not show to another tenant. Portal objects hang under the harness's portal customer
+(tests/customers/isolation_cases.py): its contact keeps the customer role through the mandate,
+while the signers of its agreement are people of their own.
 """
 
-import itertools
-
-from django.utils import timezone
-
-from agreements.models import Agreement, AgreementVersion
-from brm.tenancy.models import Role
-from tests.api.isolation import register_api
+from agreements import services
+from customers.models import Contact
+from tests.agreements.builders import customer_with_rm, draft_for, in_force, in_signature
 from tests.customers.isolation_cases import portal_contact
-from tests.factories import AgreementFactory, AgreementVersionFactory, CustomerFactory
 from tests.isolation import MARKER, marked_rows, register
-from tests.kit import in_tenant, make_member
-
-SEQ = itertools.count()
+from tests.kit import in_tenant
 
 
-def _customer(tenant):
-    n = next(SEQ)
-    rm = make_member(
-        tenant,
-        Role.RELATIONSHIP_MANAGER,
-        email=f"{MARKER}-agreement-rm-{n}-{tenant.slug}@example.test",
-        password="x-long-password",
-        name=f"{MARKER} agreement rm",
-    )
-    return CustomerFactory(
-        tenant=tenant, name=f"{MARKER} agreement customer {n}", relationship_manager=rm
-    )
+def _marked_customer(tenant):
+    return customer_with_rm(tenant, name=f"{MARKER} agreement customer")
 
 
-def draft_version(tenant) -> AgreementVersion:
-    """A draft, version 1, of a new (marked) customer's agreement."""
-    customer = _customer(tenant)
-    return AgreementVersionFactory(agreement=AgreementFactory(customer=customer), number=1)
+@register("agreements:agreement_create_for_customer")
+def customer_without_agreement(tenant):
+    return {"pk": _marked_customer(tenant).pk}
 
 
-@register("agreement_pdf:version_pdf")
+@register("agreements:agreement_detail")
+@register("agreements:agreement_compare")
+def staff_agreement(tenant):
+    version = draft_for(_marked_customer(tenant))
+    return {"pk": version.agreement_id}
+
+
+@register("agreements:version_detail")
+@register("agreements:version_edit")
+@register("agreements:version_submit")
+@register("agreements:version_withdraw")
+@register("agreements:version_revise")
 def staff_version(tenant):
-    return {"pk": draft_version(tenant).pk}
+    return {"pk": draft_for(_marked_customer(tenant)).pk}
 
 
-@register("agreement_pdf_portal:version_pdf")
-def portal_version_in_force(tenant):
-    """A version in force of the harness portal user's customer (made as the record it is: the
-    signing round itself is tested in tests/agreements)."""
+@register("agreements:row_create")
+@register("agreements:rows_reorder")
+def staff_section(tenant):
+    return {"pk": draft_for(_marked_customer(tenant)).pk, "section": "objectives"}
+
+
+@register("agreements:row_edit")
+@register("agreements:row_delete")
+def staff_row(tenant):
+    version = draft_for(_marked_customer(tenant))
+    row = in_tenant(tenant, lambda: services.section_rows(version, "engagement").get())
+    return {"section": "engagement", "pk": row.pk}
+
+
+@register("agreements:signature_sign")
+@register("agreements:signature_decline")
+def staff_signature(tenant):
+    round_ = in_signature(tenant=tenant)
+    return {"pk": round_.signature("it_manager").pk}
+
+
+# Portal -----------------------------------------------------------------------------------------
+
+
+def _portal_customer(tenant):
     contact = portal_contact(tenant)
-    with in_tenant(tenant):
-        agreement = Agreement.objects.filter(customer_id=contact.customer_id).first()
-        if agreement is None:
-            agreement = AgreementFactory(customer=contact.customer)
-        version = AgreementVersion.objects.filter(agreement=agreement, status="in_force").first()
-    if version is None:
-        version = AgreementVersionFactory(
-            agreement=agreement,
-            number=1,
-            status=AgreementVersion.Status.IN_FORCE,
-            content_sha256="0" * 64,
-            submitted_at=timezone.now(),
-            in_force_at=timezone.now(),
-        )
-    return {"pk": version.pk}
+    in_tenant(
+        tenant,
+        lambda: Contact.objects.filter(pk=contact.pk).update(authority=Contact.Authority.DECIDES),
+    )
+    return in_tenant(tenant, lambda: Contact.objects.get(pk=contact.pk).customer)
+
+
+def _portal_round(tenant):
+    """The harness portal customer's agreement in signature. Its contact (the harness's portal
+    user) keeps the customer role by the mandate; the business manager who signs is another."""
+    return in_signature(_portal_customer(tenant))
+
+
+@register("agreements:portal_version")
+def portal_version(tenant):
+    return {"pk": _portal_round(tenant).version.pk}
+
+
+@register("agreements:portal_signature_sign")
+@register("agreements:portal_signature_decline")
+def portal_signature(tenant):
+    return {"pk": _portal_round(tenant).signature("business_manager").pk}
 
 
 @marked_rows
 def agreement_rows(tenant):
-    """A marked customer's agreement with a draft version."""
-    draft_version(tenant)
-
-
-# API ------------------------------------------------------------------------------------------
-
-
-@register_api("/api/v1/agreements/{id}/")
-def api_agreement(tenant):
-    return {"id": draft_version(tenant).agreement_id}
-
-
-@register_api("/api/v1/agreement-versions/{id}/")
-@register_api("/api/v1/agreement-versions/{id}/submit/")
-@register_api("/api/v1/agreement-versions/{id}/withdraw/")
-@register_api("/api/v1/agreement-versions/{id}/revise/")
-@register_api("/api/v1/agreement-versions/{id}/pdf/")
-def api_version(tenant):
-    return {"id": draft_version(tenant).pk}
+    """A marked customer's agreement in force, and the harness portal customer's, in force
+    with a marked philosophy (the portal's agreement page shows it)."""
+    in_force(_marked_customer(tenant))
+    in_force(_portal_customer(tenant), philosophy=f"{MARKER} philosophy")
