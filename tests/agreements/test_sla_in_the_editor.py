@@ -95,3 +95,16 @@ def test_the_agreement_page_links_its_pdf_and_its_sla_measurements(
         )
         in page
     )
+
+
+def test_the_agreements_list_shows_and_sorts_by_last_months_sla_attainment(
+    client, tenant_a, world
+):
+    from tests.agreements.conftest import agreement_in_force, record
+
+    line = agreement_in_force(world)
+    record(world, line, 1, "99.9")
+    client.force_login(world.rm.user)
+    page = client.get(_url(tenant_a, "agreement_list") + "?sort=-sla").content.decode()
+    assert "SLA met, last month" in page
+    assert "100 %" in page and "1 of 1" in page
