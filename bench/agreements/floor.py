@@ -36,7 +36,8 @@ def iso(value: datetime, zone) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _row(sql: str, params: list):
+def row_of(sql: str, params: list):
+    """The first row of a statement, or None."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
@@ -118,7 +119,7 @@ def api_sla_measurement_create_floor(request):
         return _bad(errors)
     tenant_id = current_tenant_id()
     zone = request.tenant.zone
-    line = _row(
+    line = row_of(
         "SELECT l.key, l.period, v.status, v.agreement_id FROM agreements_slaline l"
         " JOIN agreements_agreementversion v ON v.id = l.version_id"
         " WHERE l.tenant_id = %s AND l.id = %s",
@@ -137,7 +138,7 @@ def api_sla_measurement_create_floor(request):
     if end >= today:
         return _bad({"period_end": ["This period has not finished yet."]})
     end_of_day = datetime.combine(min(end, today) + timedelta(days=1), dtime.min, tzinfo=zone)
-    measured = _row(
+    measured = row_of(
         "SELECT l.id, l.period, l.direction, l.target_value FROM agreements_slaline l"
         " WHERE l.tenant_id = %s AND l.key = %s AND l.version_id = ("
         "  SELECT v.id FROM agreements_agreementversion v"
@@ -152,7 +153,7 @@ def api_sla_measurement_create_floor(request):
     if period_containing(measured_period, start) != (start, end):
         return _bad({"period_start": [f"The line is measured by {measured_period}."]})
     duplicate = [{"period_start": [f"This line has a measurement for {start} already."]}]
-    if _row(
+    if row_of(
         "SELECT 1 FROM agreements_slameasurement WHERE tenant_id = %s AND agreement_id = %s"
         " AND line_key = %s AND period_start = %s",
         [tenant_id, agreement_id, key, start],
@@ -160,7 +161,7 @@ def api_sla_measurement_create_floor(request):
         return _bad(duplicate[0])
     now = timezone.now()
     recorded_by = api_key.created_by_id
-    inserted = _row(
+    inserted = row_of(
         "INSERT INTO agreements_slameasurement (tenant_id, agreement_id, line_key, line_id,"
         " period_start, period_end, actual_value, actual_workload, note, source, recorded_by_id,"
         " recorded_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'api', %s, %s, %s)"
@@ -327,12 +328,17 @@ def agreement_page_rows(tenant_id: int, pk: int) -> dict | None:
         f" FROM agreements_partnerplanrow x {where}",
         params,
     )
-    engagement = _rows(
-        "SELECT x.id, x.meeting_type, x.name, x.purpose, x.attendee_roles,"
-        " x.attendee_contact_ids, x.attendee_member_ids, x.frequency, x.interval, x.month_day,"
-        f" x.weekday, x.week_of_month, x.duration_minutes FROM agreements_engagementrow x {where}",
-        params,
-    )
+    # Django reads jsonb as text (its JSONField decodes it): so do the attendees here.
+    engagement = [
+        (*row[:4], *(json.loads(v) if isinstance(v, str) else v for v in row[4:7]), *row[7:])
+        for row in _rows(
+            "SELECT x.id, x.meeting_type, x.name, x.purpose, x.attendee_roles,"
+            " x.attendee_contact_ids, x.attendee_member_ids, x.frequency, x.interval,"
+            " x.month_day, x.weekday, x.week_of_month, x.duration_minutes"
+            f" FROM agreements_engagementrow x {where}",
+            params,
+        )
+    ]
     contact_ids = sorted({i for row in engagement for i in row[5] or []})
     member_ids = sorted({i for row in engagement for i in row[6] or []})
     names = {}
