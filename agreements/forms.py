@@ -25,6 +25,7 @@ from .models import (
     ObjectiveRow,
     PartnerPlanRow,
     Signature,
+    SlaLine,
 )
 
 
@@ -312,11 +313,38 @@ class ActionPlanRowForm(SectionRowForm):
         return data
 
 
+class SlaLineForm(SectionRowForm):
+    """A line of the SLA / OLA appendix: a catalogue service, its metric and target."""
+
+    kind = _field(SlaLine, "kind")
+    service = forms.ModelChoiceField(label=_("Service"), queryset=None)
+    metric = _field(SlaLine, "metric")
+    target_value = _field(SlaLine, "target_value")
+    unit = _field(SlaLine, "unit")
+    direction = _field(SlaLine, "direction")
+    period = _field(SlaLine, "period")
+    workload_limit = _field(SlaLine, "workload_limit", widget=_textarea(2))
+    exceptions = _field(SlaLine, "exceptions", widget=_textarea(2))
+    owner = MemberChoiceField(
+        label=_("Owner"),
+        queryset=None,
+        required=False,
+        empty_label=_("The service's owner"),
+        help_text=_("Who is reminded of a missing measurement (else the customer's RM)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = customer_selectors.service_choices()
+        self.fields["owner"].queryset = self.staff()
+
+
 ROW_FORMS: dict[str, type[SectionRowForm]] = {
     "partner_plan": PartnerPlanRowForm,
     "engagement": EngagementRowForm,
     "objectives": ObjectiveRowForm,
     "action_plan": ActionPlanRowForm,
+    "sla": SlaLineForm,
 }
 
 

@@ -25,12 +25,14 @@ SECTION_TITLES = {
     "engagement": gettext_lazy("Engagement strategy"),
     "objectives": gettext_lazy("Shared objectives and initiatives"),
     "action_plan": gettext_lazy("Action plan"),
+    "sla": gettext_lazy("Appendix: service levels (SLA and OLA)"),
 }
 SECTION_ADD_LABELS = {
     "partner_plan": gettext_lazy("Add a person"),
     "engagement": gettext_lazy("Add a meeting"),
     "objectives": gettext_lazy("Add an objective"),
     "action_plan": gettext_lazy("Add an action"),
+    "sla": gettext_lazy("Add a service level"),
 }
 
 # The columns of each section as the pages show them: (key, label).
@@ -60,6 +62,15 @@ COLUMNS = {
         ("title", gettext_lazy("Action")),
         ("owner_name", gettext_lazy("Owner")),
         ("due_date", gettext_lazy("Due")),
+    ],
+    "sla": [
+        ("kind", gettext_lazy("Kind")),
+        ("line", gettext_lazy("Service and metric")),
+        ("target", gettext_lazy("Target")),
+        ("period", gettext_lazy("Measured by")),
+        ("workload_limit", gettext_lazy("Workload limit")),
+        ("exceptions", gettext_lazy("Exceptions")),
+        ("owner", gettext_lazy("Owner")),
     ],
 }
 
@@ -161,6 +172,17 @@ def _values(section: str, row, names) -> dict[str, str]:
             "target_date": _date(row.target_date),
             "status": row.get_status_display(),
         }
+    if section == "sla":
+        owner = row.owner or row.service.owner
+        return {
+            "kind": _("OLA") if row.kind == row.Kind.OLA else _("SLA"),
+            "line": f"{row.service.name}: {row.metric}",
+            "target": row.target_text,
+            "period": row.get_period_display(),
+            "workload_limit": row.workload_limit,
+            "exceptions": row.exceptions,
+            "owner": (owner.user.full_name or owner.user.email) if owner else "",
+        }
     return {"title": row.title, "owner_name": row.owner_name, "due_date": _date(row.due_date)}
 
 
@@ -177,6 +199,8 @@ def _identity(section: str, row) -> tuple:
         return (row.meeting_type, row.name)
     if section == "objectives":
         return (row.objective,)
+    if section == "sla":
+        return ("key", row.key)  # the measured series: service and metric
     return ("item", row.action_item_id) if row.action_item_id else ("title", row.title)
 
 
@@ -184,6 +208,8 @@ def _rows(version, section: str):
     qs = section_rows(version, section)
     if section == "objectives":
         qs = qs.select_related("owner_member__user")
+    if section == "sla":
+        qs = qs.select_related("service__owner__user", "owner__user")
     return list(qs)
 
 
@@ -198,7 +224,7 @@ def _shown(section: str, row, names) -> ShownRow:
 
 
 def version_sections(version) -> list[ShownSection]:
-    """The four row sections of `version`, each with its rows as shown."""
+    """The row sections of `version` (the SLA appendix last), each with its rows as shown."""
     rows = {name: _rows(version, name) for name in SECTIONS}
     names = _attendee_names(rows["engagement"])
     return [

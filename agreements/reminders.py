@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +37,46 @@ SEND_AT = time(9, 0)
 
 def _at_nine(day: date, zone) -> datetime:
     return datetime.combine(day, SEND_AT, tzinfo=zone)
+
+
+def signature_url(signature: Signature) -> str:
+    """Where the signer reads the version and signs: the staff page for the RM and the IT
+    manager, the portal for the business side."""
+    name = (
+        "agreements:signature_sign"
+        if signature.role in Signature.STAFF_SIDE
+        else "agreements:portal_signature_sign"
+    )
+    path = reverse(
+        name, kwargs={"tenant_slug": signature.version.agreement.tenant.slug, "pk": signature.pk}
+    )
+    return f"{settings.BRM_BASE_URL}{path}"
+
+
+def signature_requested_notify(version: AgreementVersion) -> None:
+    """Each named signer is asked, once, with the link to sign."""
+    customer = version.agreement.customer
+    for signature in Signature.objects.filter(version=version).select_related("user"):
+        outbox_enqueue(
+            key=f"agreement-signature-requested:{signature.pk}",
+            to=signature.user.email,
+            subject=_("Your signature on the agreement with %(customer)s")
+            % {"customer": customer.name},
+            text=_(
+                "Version %(number)s of the Partnership Agreement between %(office)s and "
+                "%(customer)s has been submitted for signature, and you are named to sign it as "
+                "%(role)s.\n\nRead it and sign (or decline with a reason) here:\n%(url)s\n\n"
+                "Content SHA-256: %(sha256)s"
+            )
+            % {
+                "number": version.number,
+                "office": version.agreement.tenant.name,
+                "customer": customer.name,
+                "role": signature.get_role_display(),
+                "url": signature_url(signature),
+                "sha256": version.content_sha256,
+            },
+        )
 
 
 def schedule_signature_reminders(version: AgreementVersion) -> DueJob:
@@ -100,17 +142,17 @@ def signature_reminder(job: DueJob) -> None:
             text=_(
                 "Version %(number)s of the Partnership Agreement with %(customer)s is waiting "
                 "for your signature as %(role)s since %(day)s.\n\n"
-                "Sign in to %(office)s to read it and sign or decline.\n\n"
+                "Read it and sign or decline here:\n%(url)s\n\n"
                 "Content SHA-256: %(sha256)s"
             )
             % {
                 "number": version.number,
                 "customer": customer.name,
-                "role": signature.get_role_display().lower(),
+                "role": signature.get_role_display(),
                 "day": timezone.localtime(version.submitted_at, version.agreement.tenant.zone)
                 .date()
                 .isoformat(),
-                "office": version.agreement.tenant.name,
+                "url": signature_url(signature),
                 "sha256": version.content_sha256,
             },
         )

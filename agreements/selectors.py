@@ -99,6 +99,8 @@ AGREEMENT_ORDERINGS = {
     "-pending": ("-pending_signatures", "customer__name", "pk"),
     "rm": ("customer__relationship_manager__user__full_name", "customer__name", "pk"),
     "-rm": ("-customer__relationship_manager__user__full_name", "customer__name", "pk"),
+    "sla": (F("sla_attainment").asc(nulls_last=True), "customer__name", "pk"),
+    "-sla": (F("sla_attainment").desc(nulls_last=True), "customer__name", "pk"),
 }
 
 
@@ -110,10 +112,12 @@ def agreement_list(
     ordering: str = "customer",
     today: date | None = None,
 ) -> QuerySet[Agreement]:
-    """The office's agreements with their customer, the version in force, state, review date
-    and how many signatures are awaited; by customer name unless `ordering` says otherwise
-    (a key of AGREEMENT_ORDERINGS; an unknown one is the default)."""
+    """The office's agreements with their customer, the version in force, state, review date,
+    how many signatures are awaited and the SLA attainment of the last finished month; by
+    customer name unless `ordering` says otherwise (a key of AGREEMENT_ORDERINGS; an unknown
+    one is the default)."""
     qs = with_state(Agreement.objects.select_related("customer__relationship_manager__user"), today)
+    qs = with_sla_attainment(qs, today)
     if state:
         qs = qs.filter(state=state)
     if relationship_manager is not None:

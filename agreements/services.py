@@ -50,7 +50,11 @@ from .models import (
     SlaMeasurement,
     sealed_pdf_path,
 )
-from .reminders import schedule_review_reminders, schedule_signature_reminders
+from .reminders import (
+    schedule_review_reminders,
+    schedule_signature_reminders,
+    signature_requested_notify,
+)
 
 Status = AgreementVersion.Status
 SignerRole = Signature.SignerRole
@@ -658,6 +662,7 @@ def version_submit(*, version: AgreementVersion, actor, signers: dict) -> Agreem
                 "user": membership.user,
             },
         )
+    signature_requested_notify(version)
     schedule_signature_reminders(version)
     return version
 
@@ -881,7 +886,7 @@ def signature_decline(*, signature: Signature, user, reason: str) -> AgreementVe
         % {
             "name": signature.signer_name,
             "number": version.number,
-            "role": signature.get_role_display().lower(),
+            "role": signature.get_role_display(),
             "reason": reason,
             "draft": draft.number,
         },

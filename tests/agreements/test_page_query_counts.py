@@ -14,13 +14,13 @@ pytestmark = pytest.mark.django_db
 # the version numbers, pending signatures and state are subqueries).
 AGREEMENT_LIST = 3
 # The agreement page: the agreement (annotated), its versions, their signatures with the
-# signers (three: signatures, memberships, users), the four sections, the attendees' contacts
-# and staff.
-AGREEMENT_PAGE = 11
+# signers (three: signatures, memberships, users), the five sections (the SLA appendix last),
+# the attendees' contacts and staff.
+AGREEMENT_PAGE = 12
 # The portal page (after the portal shell, which reads the scope): the agreement, the versions
-# it may read with their signatures and signers (four), the four sections and the attendees'
+# it may read with their signatures and signers (four), the five sections and the attendees'
 # contacts and staff.
-PORTAL_AGREEMENT = 11
+PORTAL_AGREEMENT = 12
 
 
 def _more_rows(tenant, version, world, n=3):

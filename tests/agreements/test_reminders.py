@@ -182,3 +182,18 @@ def test_signature_reminders_are_sent_once_with_two_dispatchers_and_workers_raci
         assert _reminders().count() == 4
         assert [j.payload["n"] for j in _jobs(SIGNATURE_REMINDER)] == [1, 2]
         assert DueJob.objects.get(pk=job.pk).status == "done"
+
+
+@pytest.mark.usefixtures("as_tenant_a")
+def test_each_signer_is_asked_once_with_the_link_where_they_sign(tenant_a, world, submitted):
+    mails = {
+        m.to[0]: m
+        for m in OutboxMessage.objects.filter(key__startswith="agreement-signature-requested:")
+    }
+    assert sorted(mails) == sorted(m.user.email for m in world.signers.values())
+    base = f"/t/{tenant_a.slug}/"
+    for signature in Signature.objects.filter(version=submitted).select_related("user"):
+        text = mails[signature.user.email].text
+        where = "agreements" if signature.role in Signature.STAFF_SIDE else "portal/agreement"
+        assert f"{base}{where}/signatures/{signature.pk}/sign/" in text
+        assert submitted.content_sha256 in text
