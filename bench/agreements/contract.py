@@ -120,10 +120,24 @@ def check_list_rows(tenant_id: int) -> None:
     count, rows = agreement_list_rows(tenant_id)
     agreements = selectors.agreement_list()
     expected = [
-        (a.pk, a.in_force_number, a.in_signature_number, a.pending_signatures, a.state)
+        (
+            a.pk,
+            a.in_force_number,
+            a.in_signature_number,
+            a.pending_signatures,
+            a.sla_measured,
+            a.sla_met,
+            a.state,
+        )
         for a in agreements[:LIST_PAGE_SIZE]
     ]
-    got = [(r[0], r[5], r[6], r[7], r[8]) for r in rows]
+    got = [
+        (
+            *r[:1],
+            *r[5:],
+        )
+        for r in rows
+    ]
     if expected != got:
         raise FloorMismatch(f"agreement list: rows differ ({_first_difference(expected, got)})")
     if count != agreements.count():
@@ -145,7 +159,7 @@ def check_agreement_page(tenant_id: int, pk: int) -> None:
     versions = list(selectors.version_history(agreement))
     shown = next((v for v in versions if v.status == AgreementVersion.Status.IN_FORCE), versions[0])
     head = floor["agreement"]
-    if (head[5], head[6], head[7], head[8]) != (
+    if (head[5], head[6], head[7], head[-1]) != (
         agreement.in_force_number,
         agreement.in_signature_number,
         agreement.pending_signatures,

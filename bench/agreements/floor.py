@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 
+from agreements.periods import MONTH, last_finished
 from brm.db.plans import office_wide
 from brm.tenancy.context import current_tenant_id
 
@@ -231,7 +232,7 @@ def _state(in_force, in_signature, review_due, today) -> str:
 
 # The list's columns, and the agreement page's head: the customer, the version in force and the
 # one in signature, the pending signatures of that one, the review date and the RM.
-AGREEMENT_ROW = (
+AGREEMENT_COLUMNS = (
     "SELECT a.id, c.name, a.review_due, u.full_name, u.email,"
     " (SELECT v.number FROM agreements_agreementversion v WHERE v.tenant_id = a.tenant_id"
     "  AND v.agreement_id = a.id AND v.status = 'in_force' LIMIT 1),"
@@ -241,9 +242,23 @@ AGREEMENT_ROW = (
     "  JOIN agreements_agreementversion v ON v.id = s.version_id"
     "  WHERE s.tenant_id = a.tenant_id AND v.agreement_id = a.id"
     "  AND v.status = 'in_signature' AND s.status = 'pending')"
+)
+AGREEMENT_FROM = (
     " FROM agreements_agreement a JOIN customers_customer c ON c.id = a.customer_id"
     " JOIN tenancy_membership m ON m.id = c.relationship_manager_id"
     " JOIN accounts_user u ON u.id = m.user_id"
+)
+
+
+# The list's SLA attainment of the last finished month: the measurements of it, and those met.
+SLA_COUNTS = (
+    ", (SELECT COUNT(*) FROM agreements_slameasurement ms WHERE ms.tenant_id = a.tenant_id"
+    "  AND ms.agreement_id = a.id AND ms.period_end = %s),"
+    " (SELECT COUNT(*) FROM agreements_slameasurement ms"
+    "  JOIN agreements_slaline l ON l.id = ms.line_id"
+    "  WHERE ms.tenant_id = a.tenant_id AND ms.agreement_id = a.id AND ms.period_end = %s"
+    "  AND CASE WHEN l.direction = 'at_least' THEN ms.actual_value >= l.target_value"
+    "  ELSE ms.actual_value <= l.target_value END)"
 )
 
 
@@ -254,8 +269,8 @@ def _with_state(rows: list[tuple], today) -> list[tuple]:
 LIST_TEMPLATE = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Agreements</title>
 <table><caption>{{ count }} agreements</caption>
 {% for a in rows %}<tr><th><a href="/t/{{ request.tenant.slug }}/agreements/{{ a.0 }}/">
-{{ a.1 }}</a></th><td>{{ a.5 }}</td><td>{{ a.8 }}</td><td>{{ a.2|date:"Y-m-d" }}</td>
-<td>{{ a.7 }} {{ a.6 }}</td><td>{{ a.3 }} {{ a.4 }}</td></tr>
+{{ a.1 }}</a></th><td>{{ a.5 }}</td><td>{{ a.10 }}</td><td>{{ a.2|date:"Y-m-d" }}</td>
+<td>{{ a.7 }} {{ a.6 }}</td><td>{{ a.9 }} {{ a.8 }}</td><td>{{ a.3 }} {{ a.4 }}</td></tr>
 {% endfor %}</table></html>"""
 
 _list_template = SimpleLazyObject(lambda: _engine.from_string(LIST_TEMPLATE))
@@ -263,14 +278,18 @@ _list_template = SimpleLazyObject(lambda: _engine.from_string(LIST_TEMPLATE))
 
 def agreement_list_rows(tenant_id: int) -> tuple[int, list[tuple]]:
     """The staff agreement list's first page: the count, and the first LIST_PAGE_SIZE
-    agreements by customer name with the columns the list shows and their state."""
+    agreements by customer name with the columns the list shows (the SLA measurements of the
+    last finished month and those met, after the head's) and their state, last."""
+    today = timezone.localdate()
+    month_end = last_finished(MONTH, today)[1]
     with office_wide():
         count = _rows("SELECT COUNT(*) FROM agreements_agreement WHERE tenant_id = %s", [tenant_id])
         rows = _rows(
-            f"{AGREEMENT_ROW} WHERE a.tenant_id = %s ORDER BY c.name, a.id LIMIT {LIST_PAGE_SIZE}",
-            [tenant_id],
+            f"{AGREEMENT_COLUMNS}{SLA_COUNTS}{AGREEMENT_FROM} WHERE a.tenant_id = %s"
+            f" ORDER BY c.name, a.id LIMIT {LIST_PAGE_SIZE}",
+            [month_end, month_end, tenant_id],
         )
-    return count[0][0], _with_state(rows, timezone.localdate())
+    return count[0][0], _with_state(rows, today)
 
 
 def agreement_list_page_floor(request):
@@ -287,7 +306,7 @@ DETAIL_TEMPLATE = """<!doctype html><html lang="en"><meta charset="utf-8">
 <h2>Versions</h2><ul>{% for v, signatures in versions %}<li>{{ v|join:" " }}
 <ul>{% for s in signatures %}<li>{{ s|join:" " }}</li>{% endfor %}</ul></li>{% endfor %}</ul>
 </html>"""
-SECTION_NAMES = ("partner_plan", "engagement", "objectives", "action_plan")
+SECTION_NAMES = ("partner_plan", "engagement", "objectives", "action_plan", "sla")
 
 _detail_template = SimpleLazyObject(lambda: _engine.from_string(DETAIL_TEMPLATE))
 
@@ -295,8 +314,11 @@ _detail_template = SimpleLazyObject(lambda: _engine.from_string(DETAIL_TEMPLATE)
 def agreement_page_rows(tenant_id: int, pk: int) -> dict | None:
     """The rows of the staff agreement page: the agreement with its state, every version
     newest first with its signatures, and the sections of the version shown (the one in
-    force, else the newest) with the names of the meetings' attendees; None when none."""
-    head = _rows(f"{AGREEMENT_ROW} WHERE a.tenant_id = %s AND a.id = %s", [tenant_id, pk])
+    force, else the newest; the SLA appendix last) with the names of the meetings' attendees
+    and of the lines' owners; None when none."""
+    head = _rows(
+        f"{AGREEMENT_COLUMNS}{AGREEMENT_FROM} WHERE a.tenant_id = %s AND a.id = %s", [tenant_id, pk]
+    )
     if not head:
         return None
     rows = {"agreement": _with_state(head, timezone.localdate())[0]}
@@ -373,6 +395,17 @@ def agreement_page_rows(tenant_id: int, pk: int) -> dict | None:
     )
     rows["action_plan"] = _rows(
         f"SELECT x.id, x.title, x.owner_name, x.due_date FROM agreements_actionplanrow x {where}",
+        params,
+    )
+    rows["sla"] = _rows(
+        "SELECT x.id, x.kind, s.name, x.metric, x.direction, x.target_value, x.unit, x.period,"
+        " x.workload_limit, x.exceptions,"
+        " COALESCE(NULLIF(ou.full_name, ''), ou.email, NULLIF(su.full_name, ''), su.email)"
+        " FROM agreements_slaline x JOIN customers_service s ON s.id = x.service_id"
+        " LEFT JOIN tenancy_membership om ON om.id = x.owner_id"
+        " LEFT JOIN accounts_user ou ON ou.id = om.user_id"
+        " LEFT JOIN tenancy_membership sm ON sm.id = s.owner_id"
+        f" LEFT JOIN accounts_user su ON su.id = sm.user_id {where}",
         params,
     )
     return rows

@@ -10,6 +10,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from agreements import services
 from agreements.models import ActionPlanRow, AgreementVersion, Signature
 from bench.agreements import contract
 from bench.agreements import floor as agreements_floor
@@ -42,8 +43,9 @@ def month_back(months: int) -> datetime.date:
 @pytest.fixture
 def office(tenant_a, rm_a):
     """Six agreements (names not in id order): each with version 1 in force for two years
-    (rows in every section, two monthly SLA lines) and, for some, version 2 in signature with
-    a signed and a pending signature, or a draft with a line."""
+    (rows in every section, two monthly SLA lines of target 99 %, measured last month for
+    three of them) and, for some, version 2 in signature with a signed and a pending
+    signature, or a draft with a line."""
     it_manager = make_member(tenant_a, Role.IT_MANAGER, name="Ivo IT")
     made = []
     with tenant_context(tenant_a):
@@ -66,6 +68,11 @@ def office(tenant_a, rm_a):
                 content_sha256="0" * 64,
                 in_force_at=timezone.now() - datetime.timedelta(days=730),
             )
+            if i < 3:  # last month measured: one line met, and for one agreement one missed
+                for line, value in zip(v1_lines, ("99.5", "98" if i == 2 else "99"), strict=True):
+                    services.sla_measurement_record(
+                        line=line, period_start=month_back(1), actual_value=value, actor=None
+                    )
             draft_line = None
             if i % 2:
                 v2 = AgreementVersionFactory(agreement=v1.agreement, number=2)
