@@ -1,4 +1,5 @@
-"""The application's URLs, and beside them each customers endpoint's floor (bench/floor.py).
+"""The application's URLs, and beside them each endpoint's floor (bench/floor.py for the customers
+endpoints, bench/agreements/floor.py for the agreements ones).
 
 The floors sit under the same prefixes as their endpoints, so the same middleware handles them:
 /api/ (the key lookup and the office's transaction) and /t/<slug>/ (session, membership, office).
@@ -10,6 +11,7 @@ from django.urls import path
 from brm.urls import urlpatterns as app_urlpatterns
 
 from . import floor
+from .agreements import floor as agreements_floor
 
 # The API's viewsets run without a view savepoint (brm.api.viewsets); so do their floors.
 api = transaction.non_atomic_requests
@@ -19,5 +21,8 @@ urlpatterns = [
     path("api/floor/action-items/", api(floor.api_open_action_item_list_floor)),
     path("t/<slug:tenant_slug>/floor/customers/", floor.customer_list_page_floor),
     path("t/<slug:tenant_slug>/floor/customers/<int:pk>/", floor.customer_page_floor),
+    path("api/floor/sla-measurements/", api(agreements_floor.api_sla_measurement_create_floor)),
+    path("t/<slug:tenant_slug>/floor/agreements/", agreements_floor.agreement_list_page_floor),
+    path("t/<slug:tenant_slug>/floor/agreements/<int:pk>/", agreements_floor.agreement_page_floor),
     *app_urlpatterns,
 ]
