@@ -39,7 +39,7 @@ def _at_nine(day: date, zone) -> datetime:
     return datetime.combine(day, SEND_AT, tzinfo=zone)
 
 
-def signature_url(signature: Signature) -> str:
+def signature_url(signature: Signature, tenant_slug: str) -> str:
     """Where the signer reads the version and signs: the staff page for the RM and the IT
     manager, the portal for the business side."""
     name = (
@@ -47,9 +47,7 @@ def signature_url(signature: Signature) -> str:
         if signature.role in Signature.STAFF_SIDE
         else "agreements:portal_signature_sign"
     )
-    path = reverse(
-        name, kwargs={"tenant_slug": signature.version.agreement.tenant.slug, "pk": signature.pk}
-    )
+    path = reverse(name, kwargs={"tenant_slug": tenant_slug, "pk": signature.pk})
     return f"{settings.BRM_BASE_URL}{path}"
 
 
@@ -73,7 +71,7 @@ def signature_requested_notify(version: AgreementVersion) -> None:
                 "office": version.agreement.tenant.name,
                 "customer": customer.name,
                 "role": signature.get_role_display(),
-                "url": signature_url(signature),
+                "url": signature_url(signature, version.agreement.tenant.slug),
                 "sha256": version.content_sha256,
             },
         )
@@ -152,7 +150,7 @@ def signature_reminder(job: DueJob) -> None:
                 "day": timezone.localtime(version.submitted_at, version.agreement.tenant.zone)
                 .date()
                 .isoformat(),
-                "url": signature_url(signature),
+                "url": signature_url(signature, version.agreement.tenant.slug),
                 "sha256": version.content_sha256,
             },
         )
