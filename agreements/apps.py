@@ -41,6 +41,7 @@ class AgreementsConfig(AppConfig):
 
         _register_pdf_pages()
         _register_demo()
+        _register_agenda()
 
 
 def _customer_panel_context(request, customer):
@@ -55,6 +56,19 @@ def _register_demo() -> None:
     from .demo import seed_agreements
 
     demo_data.register("agreements", seed=seed_agreements, order=20)
+
+
+def _register_agenda() -> None:
+    from brm.web.registry import agenda_providers
+
+    from . import agenda
+
+    agenda_providers.register(
+        "agreements.sla", label=_("SLA results"), propose=agenda.sla_results, order=30
+    )
+    agenda_providers.register(
+        "agreements.review", label=_("Agreement review"), propose=agenda.review_date, order=40
+    )
 
 
 def _register_pdf_pages() -> None:
