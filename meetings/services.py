@@ -467,7 +467,8 @@ def meeting_update(*, meeting: Meeting, actor, **data) -> Meeting:
     if meeting.status == Meeting.Status.HELD and {"starts_at", "ends_at"} & set(data):
         raise ValidationError(_("A held meeting cannot be moved."))
     data.pop("customer", None)
-    data.pop("kind", None) if meeting.cadence_id else None
+    if meeting.cadence_id:
+        data.pop("kind", None)  # a cadence's meeting stays one
 
     def check(instance, changes):
         _check_meeting(instance)
