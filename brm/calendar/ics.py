@@ -20,6 +20,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration
 
@@ -97,6 +99,11 @@ class CalendarEvent:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}")
         if not self.uid or not self.summary:
             raise ValueError("an event needs a UID and a summary")
+        for person in (self.organizer, *self.attendees):
+            try:
+                validate_email(person.email)
+            except ValidationError:
+                raise ValueError(f"{person.email!r} is not an email address") from None
 
 
 def event_uid(tenant_id: int, kind: str, pk: int | str, domain: str | None = None) -> str:
