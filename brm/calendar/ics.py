@@ -110,8 +110,8 @@ def event_uid(tenant_id: int, kind: str, pk: int | str, domain: str | None = Non
     """The UID of a record's event, e.g. `meeting-42@office-7.brm.example.org`.
 
     It never changes for the record: it is built from the office's id (its slug can be renamed)
-    and the record's, and the installation's `BRM_CALENDAR_DOMAIN`, which keeps two installations,
-    or two offices of one, apart in a person's calendar.
+    and the record's, which keep two offices apart, and the installation's `BRM_CALENDAR_DOMAIN`,
+    which keeps two installations apart in one person's calendar.
     """
     domain = domain or settings.BRM_CALENDAR_DOMAIN
     return f"{kind}-{pk}@office-{int(tenant_id)}.{domain}"
