@@ -197,6 +197,7 @@ class CadenceAttendee(TenantOwnedModel):
 
     class Meta:
         ordering = ["pk"]
+        indexes = [models.Index(fields=["tenant", "cadence"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(contact__isnull=False, member__isnull=True)

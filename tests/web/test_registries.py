@@ -105,24 +105,21 @@ def test_the_longest_prefix_is_the_active_entry(rf, tenant_a, rm_a):
     assert links["customers"]["active"] and not links["customers"]["current"]
 
 
-def test_agenda_providers_each_propose_items_in_order(restore):
-    restore(
-        registry.agenda_providers,
+def test_agenda_providers_each_propose_items_in_order():
+    providers = registry.AgendaRegistry("agenda providers under test")
+    providers.register(
         "second",
         label="Second",
         propose=lambda meeting: [{"title": f"B for {meeting}"}],
         order=20,
     )
-    restore(
-        registry.agenda_providers,
+    providers.register(
         "first",
         label="First",
         propose=lambda meeting: [{"title": f"A for {meeting}"}, {"title": "A2"}],
         order=10,
     )
-    proposals = [
-        p for p in registry.agenda_providers.proposals("M1") if p["source"] in {"first", "second"}
-    ]
+    proposals = providers.proposals("M1")
     assert proposals == [
         {"source": "first", "title": "A for M1"},
         {"source": "first", "title": "A2"},
