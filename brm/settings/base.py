@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "brm.outbox",
     "brm.web",
     "brm.pdf",
+    "brm.hours",
     "customers",
     "agreements",
     "meetings",
