@@ -12,6 +12,7 @@ tenant_patterns = [
     path("", include("agreements.urls")),
     path("agreements/<int:agreement_pk>/sla/", include("agreements.sla_urls")),
     path("", include("brm.outbox.urls")),
+    path("", include("brm.hours.urls")),
     path("", include("agreements.pdf_urls")),
     path("portal/agreements/", include("agreements.pdf_urls_portal")),
 ]

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "brm.outbox",
     "brm.web",
     "brm.pdf",
+    "brm.hours",
     "customers",
     "agreements",
     "meetings",

@@ -29,7 +29,13 @@ class WebConfig(AppConfig):
                 ("settings", _("Settings"), "tenancy:tenant_settings"),
             )
         ):
+            # The settings entry stays marked on the pages under it (the business calendar).
             staff_nav.register(
-                key, label=label, url_name=url_name, order=900 + order, roles=admin_only
+                key,
+                label=label,
+                url_name=url_name,
+                order=900 + order,
+                roles=admin_only,
+                prefix=key == "settings",
             )
         portal_nav.register("home", label=_("Home"), url_name="tenancy:portal_home", order=0)
