@@ -192,9 +192,11 @@ class CadenceAdherence:
 def _cadence_periods(rule, starts_on: date, since: date, today: date) -> list[tuple[date, date]]:
     """The cadence's periods that start on or after `since` and have ended before `today`."""
     days = recurrence.occurrence_dates(rule, start=starts_on, until=today)
-    following = recurrence.next_date_after(rule, start=starts_on, after=today)
+    if not days:
+        return []
+    following = recurrence.next_date_after(rule, start=starts_on, after=days[-1])
     ends = [d - timedelta(days=1) for d in days[1:]]
-    ends.append(following - timedelta(days=1) if following else days[-1] if days else today)
+    ends.append(following - timedelta(days=1) if following else days[-1])
     return [(s, e) for s, e in zip(days, ends, strict=True) if s >= since and e < today]
 
 

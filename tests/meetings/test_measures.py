@@ -395,3 +395,21 @@ def test_a_cadence_that_starts_tomorrow_has_nothing_due(mworld):
     monthly_review(mworld, starts_on=timezone.localdate() + timedelta(days=1))
     assert measures.cadence_adherence_rows() == []
     assert measures.cadence_adherence() == measures.NO_PERIODS
+
+
+def test_a_yearly_cadence_before_its_first_occurrence_has_nothing_due(mworld):
+    today = timezone.localdate()
+    services.cadence_create(
+        actor=mworld.rm.user,
+        plan=False,
+        customer=mworld.customer,
+        meeting_type="annual_alignment",
+        name="Annual alignment",
+        frequency="yearly",
+        month_day=1,
+        starts_on=today - timedelta(days=10) if today.day > 11 else today - timedelta(days=1),
+        time_of_day=time(10),
+        organiser=mworld.rm,
+    )
+    (row,) = measures.cadence_adherence_rows()
+    assert row.adherence == measures.NO_PERIODS
