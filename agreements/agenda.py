@@ -31,9 +31,9 @@ def sla_results(meeting) -> list[dict]:
     wanted = {line.key: periods.last_finished(line.period, today) for line in lines}
     found = {
         (m.line_key, m.period_start): m
-        for m in SlaMeasurement.objects.filter(
-            agreement=agreement, line_key__in=list(wanted)
-        ).filter(period_start__in={p[0] for p in wanted.values()})
+        for m in SlaMeasurement.objects.filter(agreement=agreement, line_key__in=list(wanted))
+        .filter(period_start__in={p[0] for p in wanted.values()})
+        .select_related("line")
     }
     rows, met, measured = [], 0, 0
     for line in lines:
@@ -44,9 +44,9 @@ def sla_results(meeting) -> list[dict]:
             result = _("not measured")
         else:
             measured += 1
-            met += bool(m.met)
+            met += m.target_met
             result = (
-                _("met") if m.met else _("not met")
+                _("met") if m.target_met else _("not met")
             ) + f" ({m.actual_value} {line.unit})".rstrip()
         rows.append(f"{line.service} {line.metric} ({label}): {result}")
     title = _("SLA results: %(met)s of %(measured)s lines met") % {"met": met, "measured": measured}

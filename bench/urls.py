@@ -1,5 +1,6 @@
 """The application's URLs, and beside them each endpoint's floor (bench/floor.py for the customers
-endpoints, bench/agreements/floor.py for the agreements ones).
+endpoints, bench/agreements/floor.py for the agreements ones, bench/meetings/floor.py for the
+meetings pages).
 
 The floors sit under the same prefixes as their endpoints, so the same middleware handles them:
 /api/ (the key lookup and the office's transaction) and /t/<slug>/ (session, membership, office).
@@ -12,6 +13,7 @@ from brm.urls import urlpatterns as app_urlpatterns
 
 from . import floor
 from .agreements import floor as agreements_floor
+from .meetings import floor as meetings_floor
 
 # The API's viewsets run without a view savepoint (brm.api.viewsets); so do their floors.
 api = transaction.non_atomic_requests
@@ -24,5 +26,7 @@ urlpatterns = [
     path("api/floor/sla-measurements/", api(agreements_floor.api_sla_measurement_create_floor)),
     path("t/<slug:tenant_slug>/floor/agreements/", agreements_floor.agreement_list_page_floor),
     path("t/<slug:tenant_slug>/floor/agreements/<int:pk>/", agreements_floor.agreement_page_floor),
+    path("t/<slug:tenant_slug>/floor/meetings/", meetings_floor.meeting_list_page_floor),
+    path("t/<slug:tenant_slug>/floor/meetings/<int:pk>/", meetings_floor.meeting_page_floor),
     *app_urlpatterns,
 ]

@@ -27,3 +27,12 @@ class MeetingsConfig(AppConfig):
             propose=agenda.decisions_awaiting,
             order=20,
         )
+        _register_demo()
+
+
+def _register_demo() -> None:
+    from brm.web.registry import demo_data
+
+    from .demo import seed_meetings
+
+    demo_data.register("meetings", seed=seed_meetings, order=30)

@@ -10,6 +10,8 @@ from agreements.models import Agreement, AgreementVersion, Signature, SlaMeasure
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Tenant
 from customers.models import ActionItem, Contact, Customer
+from meetings import measures
+from meetings.models import Cadence, Decision, Meeting, Minutes, MissedCadence
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,8 @@ def test_seed_demo_twice_creates_one_office_with_its_records_and_sign_ins(client
     tenant = Tenant.objects.get(slug="demo")
     with tenant_context(tenant):
         assert Customer.objects.count() == 4
-        assert ActionItem.objects.count() == 6  # one of them from the agreement's action plan
+        # One from the agreement's action plan, one agreed in a review.
+        assert ActionItem.objects.count() == 7
         assert Contact.objects.filter(membership__isnull=False).count() == 3
         finance = Agreement.objects.get(customer__name="Finance")
         v1, v2 = AgreementVersion.objects.filter(agreement=finance).order_by("number")
@@ -34,6 +37,7 @@ def test_seed_demo_twice_creates_one_office_with_its_records_and_sign_ins(client
         ]
         sales = AgreementVersion.objects.get(agreement__customer__name="Sales & Marketing")
         assert sales.status == "draft"
+        assert_demo_meetings()
     for email, password, home in [
         ("admin@demo.example", "demo-admin-pass", "/t/demo/"),
         ("rm@demo.example", "demo-rm-pass", "/t/demo/"),
@@ -45,3 +49,46 @@ def test_seed_demo_twice_creates_one_office_with_its_records_and_sign_ins(client
         assert client.login(email=email, password=password), email
         assert client.get(home).status_code == 200
         client.logout()
+
+
+def assert_demo_meetings():
+    """Finance's cadences from its agreement, with a past: a missed period, held reviews with
+    published minutes, an approved decision, one awaiting Carla, the next review's agenda."""
+    now = timezone.now()
+    cadences = Cadence.objects.filter(customer__name="Finance")
+    assert sorted(cadences.values_list("meeting_type", flat=True)) == [
+        "annual_alignment",
+        "initiative_review",
+        "service_review",
+    ]
+    assert all(c.engagement_key for c in cadences)
+    assert not Cadence.objects.exclude(customer__name="Finance").exists()
+    monthly = cadences.get(meeting_type="service_review")
+    past = Meeting.objects.filter(cadence=monthly, starts_at__lt=now).order_by("starts_at")
+    assert past.count() >= 3
+    assert past.first().status == "cancelled"
+    assert set(past[1:].values_list("status", flat=True)) == {"held"}
+    # Every past meeting is either cancelled or held with its minutes published.
+    unheld = Meeting.objects.filter(starts_at__lt=now).exclude(status__in=["held", "cancelled"])
+    assert not unheld.exists()
+    assert not Minutes.objects.exclude(status="published").exists()
+    missed = MissedCadence.objects.get()
+    assert missed.cadence == monthly
+    assert missed.period_start == past.first().occurrence_date < missed.period_end
+    approved = Decision.objects.get(status="approved")
+    assert approved.decided_by.email == "customer@demo.example"
+    assert approved.meeting.status == "held" and approved.decided_at < now
+    awaiting = Decision.objects.get(status="proposed")
+    assert awaiting.accountable_contact.email == "customer@demo.example"
+    assert awaiting.meeting == past.last()
+    upcoming = Meeting.objects.filter(cadence=monthly, starts_at__gt=now).order_by("starts_at")[0]
+    assert upcoming.status == "planned"
+    agenda = [i.title for i in upcoming.agenda_items.all()]
+    assert any(awaiting.title in title for title in agenda)
+    assert any("review" in title.lower() for title in agenda)  # the agreement's review date
+    # The measures see the same story.
+    adherence = measures.cadence_adherence()
+    assert adherence.missed >= 1 and adherence.kept >= 2
+    assert sum(r.count for r in measures.reviews_held_by_period()) >= 2
+    assert measures.decisions_awaiting_summary().count == 1
+    assert measures.meeting_actions_on_time() == measures.OnTime(closed=1, on_time=1)
