@@ -27,3 +27,10 @@ class MeetingsConfig(AppConfig):
             propose=agenda.decisions_awaiting,
             order=20,
         )
+        _register_workers()
+
+
+def _register_workers() -> None:
+    # The due-job and daily handlers (brm.outbox's autodiscovery imports tasks modules too;
+    # importing here makes the meetings' handlers known wherever the app is loaded).
+    from . import tasks  # noqa: F401
