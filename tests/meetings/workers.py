@@ -10,7 +10,7 @@ from django.utils import timezone
 from brm.outbox.models import DueJob, OutboxMessage
 from brm.outbox.services import due_job_dispatch, due_job_run
 from brm.tenancy.context import tenant_context
-from meetings import services
+from meetings import notifications, services
 from meetings.models import Meeting
 
 
@@ -64,6 +64,7 @@ def held_in_the_past(world, meeting: Meeting, *, hours_ago=2, minutes: str | Non
         starts_at=start, ends_at=start + timedelta(hours=1)
     )
     meeting.refresh_from_db()
+    notifications.meeting_jobs_follow(meeting)  # as the meeting's jobs are for its real time
     services.meeting_mark_held(meeting=meeting, actor=world.rm.user)
     if minutes is not None:
         services.minutes_save(meeting=meeting, actor=world.rm.user, summary=minutes)
