@@ -125,3 +125,19 @@ def test_the_digest_is_sent_once_with_two_ticks_dispatchers_and_workers_racing(
         assert sorted(m.to[0] for m in mails("meetings-digest:")) == sorted(
             [mworld.rm.user.email, mworld.bea.email]
         )
+
+
+@pytest.mark.usefixtures("as_tenant_a")
+def test_each_item_links_to_where_its_owner_reads_it(tenant_a, mworld):
+    staff_item = _item(mworld, days=1)
+    portal_item = _item(mworld, days=1, owner_contact=mworld.bea)
+    no_login_item = _item(mworld, days=1, owner_contact=mworld.carl)
+    action_digest_send(_today(tenant_a))
+    by_address = {m.to[0]: m for m in mails("meetings-digest:")}
+    base = f"/t/{tenant_a.slug}/"
+    assert f"{base}action-items/{staff_item.pk}/" in by_address[mworld.rm.user.email].text
+    bea = by_address[mworld.bea.email]
+    assert f"{base}portal/action-items/{portal_item.pk}/" in bea.text
+    assert f"{base}portal/action-items/{portal_item.pk}/" in bea.html
+    carl = by_address[mworld.carl.email].text
+    assert no_login_item.title in carl and "/action-items/" not in carl
