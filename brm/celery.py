@@ -48,6 +48,13 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 60},
     },
+    # Gives each office its daily jobs (brm.outbox.registry.daily_job) for its own date; the
+    # jobs' keys make any number of ticks harmless, so every few minutes is plenty.
+    "daily-jobs-schedule": {
+        "task": "brm.outbox.tasks.daily_jobs_schedule",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
 }
 # Sending email has its own queue, so a slow mail server never delays due jobs and ticks.
 app.conf.task_routes = {"brm.outbox.tasks.outbox_send": {"queue": "email"}}

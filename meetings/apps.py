@@ -28,6 +28,7 @@ class MeetingsConfig(AppConfig):
             order=20,
         )
         _register_demo()
+        _register_workers()
 
 
 def _register_demo() -> None:
@@ -36,3 +37,9 @@ def _register_demo() -> None:
     from .demo import seed_meetings
 
     demo_data.register("meetings", seed=seed_meetings, order=30)
+
+
+def _register_workers() -> None:
+    # The due-job and daily handlers (brm.outbox's autodiscovery imports tasks modules too;
+    # importing here makes the meetings' handlers known wherever the app is loaded).
+    from . import tasks  # noqa: F401

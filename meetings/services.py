@@ -138,10 +138,13 @@ def meeting_settings_update(*, actor, **data) -> MeetingSettings:
 
 def calendar_changed(meeting: Meeting, *, removed: Iterable[Attendee] = ()) -> None:
     """Queue what calendars must hear after a change: the request (or the cancellation) at the
-    meeting's current SEQUENCE to each attendee, and a cancellation to each removed one."""
-    from . import invitations
+    meeting's current SEQUENCE to each attendee, and a cancellation to each removed one; and
+    move (or cancel) the meeting's reminder and minutes-due jobs with it."""
+    from . import invitations, notifications
 
     invitations.invitations_queue(meeting, removed=list(removed))
+    # The reminder and minutes-due jobs follow the meeting's time (and go when it is cancelled).
+    notifications.meeting_jobs_follow(meeting)
 
 
 def _raise_sequence(meeting: Meeting) -> None:

@@ -8,9 +8,16 @@
 A handler runs inside the job's tenant, in the transaction that marks the job done: its database
 writes happen exactly once. Anything it does outside the database (use outbox_enqueue for email)
 must itself be idempotent, because a handler that raises is run again.
+
+Work done once a day in every office (plan the meetings ahead, send the digests) registers with
+`@daily_job(name, at=time(7, 0))`: the handler is a due-job handler of that name, and the beat's
+daily tick (services.daily_jobs_schedule) gives each active office one job a day for it, due at
+`at` in the office's time zone, with the office's date in `job.payload["date"]`.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import time
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -38,3 +45,30 @@ def handler_get(name: str) -> Handler:
 
 def handler_names() -> list[str]:
     return sorted(_handlers)
+
+
+@dataclass(frozen=True)
+class DailyJob:
+    name: str
+    at: time  # office time
+
+
+_daily: dict[str, DailyJob] = {}
+
+
+def daily_job(name: str, *, at: time = time(7, 0)) -> Callable[[Handler], Handler]:
+    """Run the handler once a day in every active office, at `at` in the office's time zone."""
+
+    def register(func: Handler) -> Handler:
+        due_job_handler(name)(func)
+        existing = _daily.get(name)
+        if existing is not None and existing.at != at:
+            raise ImproperlyConfigured(f"The daily job {name!r} is registered at two times.")
+        _daily[name] = DailyJob(name=name, at=at)
+        return func
+
+    return register
+
+
+def daily_jobs() -> list[DailyJob]:
+    return [_daily[name] for name in sorted(_daily)]

@@ -3,7 +3,8 @@
 Who calls what:
   * any service, in its tenant: `outbox_enqueue(...)`, `due_job_schedule(...)`;
   * Celery beat ticks (brm.celery): `outbox_dispatch()`, `due_job_dispatch()`,
-    `scheduled_work_sweep()` - the only code here that crosses tenants, one tenant at a time;
+    `scheduled_work_sweep()`, `daily_jobs_schedule()` - the only code here that crosses
+    tenants, one tenant at a time;
   * workers (brm.outbox.tasks): `outbox_deliver(...)`, `due_job_run(...)`.
 
 Every step is a short transaction that moves a row from one state to the next with a conditional
@@ -19,7 +20,8 @@ import smtplib
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,7 +38,7 @@ from brm.tenancy.models import Tenant
 
 from . import conf
 from .models import DueJob, OutboxMessage, ScheduledWork, message_id_for
-from .registry import handler_get
+from .registry import daily_jobs, handler_get
 
 logger = logging.getLogger(__name__)
 
@@ -372,6 +374,43 @@ def scheduled_work_sweep(*, now: datetime | None = None) -> int:
                 )
                 swept += stuck.update(status=model.QUEUED, claimed_at=None, next_attempt_at=now)
     return swept
+
+
+def daily_job_key(name: str, day: date) -> str:
+    return f"daily:{name}:{day.isoformat()}"
+
+
+def daily_jobs_schedule(*, now: datetime | None = None) -> int:
+    """Give every active office today's job of each daily handler (the daily tick). Returns how
+    many jobs were made.
+
+    "Today" and the time of day are the office's: an office in Sydney gets its 07:00 job while
+    one in Amsterdam is still on the day before. The key names the office's date, so any number
+    of ticks (or beats) make one job an office a day, and due_job_run runs it once. A tick makes
+    only today's: after a day without ticks the missed day is not run late, today's is.
+    """
+    jobs = daily_jobs()
+    if not jobs:
+        return 0
+    now = now or timezone.now()
+    made = 0
+    offices = Tenant.objects.filter(is_active=True).order_by("pk").values_list("pk", "time_zone")
+    for tenant_id, zone_name in offices:
+        zone = ZoneInfo(zone_name)
+        today = now.astimezone(zone).date()
+        keys = {daily_job_key(job.name, today): job for job in jobs}
+        with tenant_context(tenant_id):
+            have = set(DueJob.objects.filter(key__in=keys).values_list("key", flat=True))
+            for key, job in keys.items():
+                if key not in have:
+                    due_job_schedule(
+                        handler=job.name,
+                        key=key,
+                        due_at=datetime.combine(today, job.at, tzinfo=zone),
+                        payload={"date": today.isoformat()},
+                    )
+                    made += 1
+    return made
 
 
 # --- working one row (workers) -------------------------------------------------------------

@@ -52,3 +52,8 @@ def due_job_dispatch() -> int:
 @shared_task(**TICK_TASK)
 def scheduled_work_sweep() -> int:
     return services.scheduled_work_sweep()
+
+
+@shared_task(**TICK_TASK)
+def daily_jobs_schedule() -> int:
+    return services.daily_jobs_schedule()

@@ -8,7 +8,7 @@ from brm.celery import app
 from brm.outbox import conf, tasks
 
 
-def test_beat_ticks_dispatch_and_sweep_at_least_every_minute():
+def test_beat_ticks_dispatch_and_sweep_at_least_every_minute_and_the_daily_jobs_every_few():
     entries = app.conf.beat_schedule.values()
     ticks = {e["task"]: e["schedule"] for e in entries}
 
@@ -16,10 +16,11 @@ def test_beat_ticks_dispatch_and_sweep_at_least_every_minute():
         "brm.outbox.tasks.outbox_dispatch",
         "brm.outbox.tasks.due_job_dispatch",
         "brm.outbox.tasks.scheduled_work_sweep",
+        "brm.outbox.tasks.daily_jobs_schedule",
     }
-    for every in ticks.values():
+    for name, every in ticks.items():
         seconds = every.run_every.total_seconds() if isinstance(every, schedule) else every
-        assert 0 < seconds <= 60
+        assert 0 < seconds <= (300 if name.endswith("daily_jobs_schedule") else 60)
     for name in ticks:
         assert name in app.tasks
 
