@@ -69,10 +69,16 @@ class OutboxMessage(ScheduledWork):
     message_id = models.CharField(_("Message-ID"), max_length=100, editable=False)
     to = models.JSONField(_("to"), default=list)
     cc = models.JSONField(_("cc"), default=list, blank=True)
+    # Where a person's "Reply" goes when it is not the office's sending address (the organiser
+    # of a meeting, say); From stays DEFAULT_FROM_EMAIL, see docs/decisions.md.
+    reply_to = models.JSONField(_("reply to"), default=list, blank=True)
     subject = models.CharField(_("subject"), max_length=500)
     text = models.TextField(_("text body"))
     html = models.TextField(_("HTML body"), blank=True)
     # [{"filename": "meeting.ics", "content_type": "text/calendar", "content": "<base64>"}]
+    # Further renderings of the body beside text and HTML, inside multipart/alternative:
+    # [{"content": "BEGIN:VCALENDAR...", "content_type": "text/calendar; method=REQUEST"}]
+    alternatives = models.JSONField(_("alternative bodies"), default=list, blank=True)
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED

@@ -60,6 +60,17 @@ def _attachment(item: Mapping) -> dict:
     }
 
 
+def _alternative(item: Mapping) -> dict:
+    content, content_type = item["content"], str(item.get("content_type") or "")
+    if isinstance(content, bytes):
+        content = content.decode()
+    if not isinstance(content, str) or not content_type.startswith("text/"):
+        raise ValidationError(
+            {"alternatives": _("An alternative body is text with a text/... content type.")}
+        )
+    return {"content": content, "content_type": content_type}
+
+
 def _addresses(values: Iterable[str] | str, field: str) -> list[str]:
     addresses = [values] if isinstance(values, str) else list(values)
     for address in addresses:
@@ -79,14 +90,19 @@ def outbox_enqueue(
     subject: str,
     text: str,
     html: str = "",
+    alternatives: Iterable[Mapping] = (),
     attachments: Iterable[Mapping] = (),
     cc: Iterable[str] | str = (),
+    reply_to: Iterable[str] | str = (),
     send_at: datetime | None = None,
 ) -> OutboxMessage:
     """Queue an email in the current tenant; a second call with the same key returns the first.
 
     `attachments` are mappings of filename, content (bytes, text, or base64 text with
-    `"base64": True`) and content_type, e.g. a `text/calendar; method=REQUEST` invitation.
+    `"base64": True`) and content_type, e.g. an `invite.ics` as `application/ics`.
+    `alternatives` are further renderings of the body (content as text, and a text/... content
+    type whose charset is added when sent), placed after the text and the HTML inside
+    multipart/alternative: a `text/calendar; method=REQUEST` iTIP invitation (brm.calendar.itip).
     With no `send_at` the send task is published when the caller's transaction commits; a later
     `send_at` waits for the dispatcher. Nothing is sent if the caller's transaction rolls back.
     """
@@ -97,7 +113,9 @@ def outbox_enqueue(
     if not to_list:
         raise ValidationError({"to": _("An email needs at least one recipient.")})
     files = [_attachment(a) for a in attachments]
-    if sum(len(f["content"]) * 3 // 4 for f in files) > MAX_ATTACHMENTS_BYTES:
+    bodies = [_alternative(a) for a in alternatives]
+    size = sum(len(f["content"]) * 3 // 4 for f in files)
+    if size + sum(len(b["content"].encode()) for b in bodies) > MAX_ATTACHMENTS_BYTES:
         raise ValidationError({"attachments": _("The attachments are too large to send.")})
     now = timezone.now()
     tenant_id = current_tenant_id()
@@ -112,9 +130,11 @@ def outbox_enqueue(
         message_id=message_id_for(tenant_id, key),
         to=to_list,
         cc=_addresses(cc, "cc"),
+        reply_to=_addresses(reply_to, "reply_to"),
         subject=" ".join(subject.splitlines())[:500],  # a header: no line breaks
         text=text,
         html=html,
+        alternatives=bodies,
         attachments=files,
         next_attempt_at=max(send_at, now) if send_at else now,
     )
@@ -413,11 +433,14 @@ def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=message.to,
         cc=message.cc,
+        reply_to=message.reply_to,
         headers={"Message-ID": message.message_id},
         connection=connection,
     )
     if message.html:
         email.attach_alternative(message.html, "text/html")
+    for item in message.alternatives:
+        email.attach_alternative(item["content"], item["content_type"])
     for item in message.attachments:
         email.attach(item["filename"], base64.b64decode(item["content"]), item["content_type"])
     return email

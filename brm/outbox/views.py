@@ -43,8 +43,11 @@ def message_list(request):
 def message_detail(request, pk):
     message = _message_or_404(pk)
     attachments = [(a["filename"], a["content_type"]) for a in message.attachments]
+    alternatives = [a["content_type"] for a in message.alternatives]
     return render(
-        request, "outbox/message_detail.html", {"message": message, "attachments": attachments}
+        request,
+        "outbox/message_detail.html",
+        {"message": message, "attachments": attachments, "alternatives": alternatives},
     )
 
 

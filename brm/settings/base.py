@@ -9,6 +9,7 @@ file path in NAME_FILE (Docker and Kubernetes secrets).
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +49,11 @@ if SECRET_KEY_MISSING:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 BRM_BASE_URL = env.str("BRM_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The right-hand side of calendar UIDs (brm.calendar.ics.event_uid): set it once and keep it, as
+# a calendar client takes an invitation with another UID for another meeting.
+BRM_CALENDAR_DOMAIN = env.str(
+    "BRM_CALENDAR_DOMAIN", default=urlsplit(BRM_BASE_URL).hostname or "localhost"
+)
 
 INSTALLED_APPS = [
     "brm.admin.BrmAdminConfig",

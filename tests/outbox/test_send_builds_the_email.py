@@ -5,6 +5,7 @@ from email import message_from_bytes
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from brm.outbox.models import OutboxMessage
 from brm.outbox.services import outbox_deliver, outbox_enqueue
@@ -75,3 +76,42 @@ def test_a_task_for_another_tenants_id_finds_nothing(tenant_a, tenant_b):
     assert outbox_deliver(tenant_id=tenant_b.pk, message_id=queued.pk) == "skipped"
 
     assert mail.outbox == []
+
+
+def test_an_alternative_body_is_sent_inside_multipart_alternative_after_text_and_html(tenant_a):
+    with tenant_context(tenant_a):
+        queued = outbox_enqueue(
+            key="meeting-7:invite:alternative",
+            to=["ada@example.test"],
+            reply_to=["rm@example.test"],
+            subject="Quarterly review",
+            text="See you on 5 January.",
+            html="<p>See you on 5 January.</p>",
+            alternatives=[{"content": ICS, "content_type": "text/calendar; method=REQUEST"}],
+        )
+
+    outbox_deliver(tenant_id=tenant_a.pk, message_id=queued.pk)
+
+    parsed = message_from_bytes(mail.outbox[0].message().as_bytes())
+    assert parsed["Reply-To"] == "rm@example.test"
+    assert parsed.get_content_type() == "multipart/alternative"
+    parts = parsed.get_payload()
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html", "text/calendar"]
+    calendar = parts[2]
+    assert calendar.get_param("method") == "REQUEST"
+    assert calendar.get_content_charset() == "utf-8"
+    assert calendar.get_filename() is None
+    assert "SUMMARY:Quarterly review" in calendar.get_payload(decode=True).decode()
+
+
+def test_an_alternative_body_that_is_not_text_is_refused(tenant_a):
+    with tenant_context(tenant_a), pytest.raises(ValidationError) as refused:
+        outbox_enqueue(
+            key="meeting-7:invite:bad",
+            to=["ada@example.test"],
+            subject="Quarterly review",
+            text="See you.",
+            alternatives=[{"content": "x", "content_type": "application/pdf"}],
+        )
+
+    assert "alternatives" in refused.value.message_dict
