@@ -20,6 +20,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration
 
@@ -97,14 +99,19 @@ class CalendarEvent:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}")
         if not self.uid or not self.summary:
             raise ValueError("an event needs a UID and a summary")
+        for person in (self.organizer, *self.attendees):
+            try:
+                validate_email(person.email)
+            except ValidationError:
+                raise ValueError(f"{person.email!r} is not an email address") from None
 
 
 def event_uid(tenant_id: int, kind: str, pk: int | str, domain: str | None = None) -> str:
     """The UID of a record's event, e.g. `meeting-42@office-7.brm.example.org`.
 
     It never changes for the record: it is built from the office's id (its slug can be renamed)
-    and the record's, and the installation's `BRM_CALENDAR_DOMAIN`, which keeps two installations,
-    or two offices of one, apart in a person's calendar.
+    and the record's, which keep two offices apart, and the installation's `BRM_CALENDAR_DOMAIN`,
+    which keeps two installations apart in one person's calendar.
     """
     domain = domain or settings.BRM_CALENDAR_DOMAIN
     return f"{kind}-{pk}@office-{int(tenant_id)}.{domain}"

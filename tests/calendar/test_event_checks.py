@@ -1,12 +1,13 @@
 """An event that calendar clients would misread is refused where it is built."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
 from brm.calendar.ics import calendar_bytes
 
-from .builders import BEFORE_DST, an_event
+from .builders import ADA, BEFORE_DST, an_event
 
 
 def test_a_naive_start_is_refused():
@@ -27,6 +28,11 @@ def test_an_unknown_time_zone_is_refused():
 def test_an_unknown_status_is_refused():
     with pytest.raises(ValueError, match="status"):
         an_event(status="POSTPONED")
+
+
+def test_an_attendee_without_a_valid_address_is_refused():
+    with pytest.raises(ValueError, match="not an email address"):
+        an_event(attendees=[ADA, replace(ADA, email="ada at finance")])
 
 
 def test_an_invitation_carries_one_event():

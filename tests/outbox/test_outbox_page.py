@@ -107,6 +107,23 @@ def test_the_detail_page_shows_the_message_id_and_body(admin_client, tenant_a):
     assert message.message_id.strip("<>") in page.content.decode()
 
 
+def test_the_detail_page_names_the_reply_to_and_the_alternative_bodies(admin_client, tenant_a):
+    with tenant_context(tenant_a):
+        message = outbox_enqueue(
+            key="invite-1",
+            to="ada@example.test",
+            reply_to="rita@example.test",
+            subject="Review",
+            text="t",
+            alternatives=[{"content": "BEGIN:VCALENDAR", "content_type": "text/calendar"}],
+        )
+
+    page = admin_client.get(_url(tenant_a, "outbox:message_detail", pk=message.pk))
+
+    assert "rita@example.test" in page.content.decode()
+    assert "text/calendar" in page.content.decode()
+
+
 def test_the_isolation_marker_shows_in_its_own_tenant(client, tenant_b, admin_b):
     """Control for the isolation harness: the outbox marker row is visible where it belongs."""
     from tests.isolation import MARKED_ROW_FACTORIES, MARKER
