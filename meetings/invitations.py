@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -100,6 +102,16 @@ def _description(meeting: Meeting, agenda: list, link: str) -> str:
     return "\n".join(lines).strip()
 
 
+def _mailable(address: str) -> bool:
+    """An address a calendar file may name (brm.calendar refuses others); an old row saved
+    before the field was validated must not make the whole change fail."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
 def _attendee(attendee: Attendee) -> ics.Attendee:
     return ics.Attendee(attendee.name or attendee.email, attendee.email)
 
@@ -120,7 +132,7 @@ def meeting_event(
     invitees = [
         _attendee(a)
         for a in attendees
-        if a.email and a.email.casefold() != organiser.email.casefold()
+        if a.email and _mailable(a.email) and a.email.casefold() != organiser.email.casefold()
     ]
     agenda = _agenda(meeting) if agenda is None else agenda
     return ics.CalendarEvent(
@@ -231,6 +243,9 @@ def invitations_queue(meeting: Meeting, *, removed: Iterable[Attendee] = ()) -> 
         if not attendee.email:
             queued.skipped.append((attendee, "no email address"))
             continue
+        if not _mailable(attendee.email):
+            queued.skipped.append((attendee, "not a valid email address"))
+            continue
         if attendee.email.casefold() == organiser_email:
             queued.skipped.append((attendee, "the organiser"))
             continue
@@ -255,11 +270,12 @@ def invitations_queue(meeting: Meeting, *, removed: Iterable[Attendee] = ()) -> 
     if sent_ids:
         Attendee.objects.filter(pk__in=sent_ids).update(sent_sequence=meeting.sequence)
     for attendee, reason in queued.skipped:
-        if reason == "no email address":
+        if reason != "the organiser":
             logger.info(
-                "Meeting %s: no invitation for %s (attendee %s), who has no email address",
+                "Meeting %s: no invitation for %s (attendee %s): %s",
                 meeting.pk,
                 attendee.name,
                 attendee.pk,
+                reason,
             )
     return queued

@@ -241,7 +241,7 @@ def test_an_attendee_without_an_email_is_skipped_and_the_result_says_so(mworld, 
 
     assert ("Nora No-Mail", "no email address") in [(a.name, r) for a, r in result.skipped]
     assert [a.member_id for a, r in result.skipped if r == "the organiser"] == [mworld.rm.pk]
-    assert "Nora No-Mail" in caplog.text
+    assert "Nora No-Mail" in caplog.text and "no email address" in caplog.text
     assert "" not in _to()
 
 
@@ -315,3 +315,17 @@ def test_meeting_ics_is_a_publish_file_with_the_invitations_uid_and_sequence(mwo
     assert (event["SEQUENCE"], str(event["STATUS"])) == (1, "CANCELLED")
     assert "ATTENDEE" not in event
     assert read_ical(data).events[0].uid == invitations.meeting_uid(meeting)
+
+
+def test_an_attendee_with_an_address_calendars_refuse_is_skipped_not_an_error(mworld):
+    meeting = _meeting(mworld, contacts=[mworld.bea])
+    Attendee.objects.filter(meeting=meeting, contact=mworld.bea).update(email="bea at finance")
+
+    result = services.meeting_update(meeting=meeting, actor=mworld.rm.user, location="Room 2")
+
+    assert result.sequence == 1
+    assert [m.to for m in _queued("REQUEST") if ":seq-1:" in m.key] == [
+        [mworld.it_manager.user.email]
+    ]
+    skipped = invitations.invitations_queue(meeting).skipped
+    assert ("bea at finance", "not a valid email address") in [(a.email, r) for a, r in skipped]
