@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from brm.web.access import staff_required
 from brm.web.pages import confirm_then, tenant_url
@@ -158,7 +158,7 @@ def portal_revoke(request):
     return _revoke(request, portal=True)
 
 
-@require_GET
+@require_safe  # some calendar clients ask with HEAD first
 def feed_ics(request, token: str):
     """The feed. Unknown, revoked, or of an inactive member or office: 404, all alike."""
     found = feeds.calendar_feed_find(token)

@@ -106,6 +106,11 @@ class TestToken:
         assert "ATTENDEE" not in event
         assert event["DTSTART"].params["TZID"] == "Europe/Amsterdam"
 
+    def test_the_feed_answers_head_and_refuses_writes(self, client, mworld):
+        raw = _feed_for(mworld.it_manager)
+        assert client.head(f"/calendar/{raw}.ics").status_code == 200
+        assert client.post(f"/calendar/{raw}.ics").status_code == 405
+
     def test_the_feed_notes_when_it_was_last_fetched(self, client, mworld, tenant_a):
         raw = _feed_for(mworld.it_manager)
         client.get(f"/calendar/{raw}.ics")
