@@ -15,12 +15,15 @@ tenant_patterns = [
     path("", include("brm.hours.urls")),
     path("", include("agreements.pdf_urls")),
     path("portal/agreements/", include("agreements.pdf_urls_portal")),
+    path("", include("meetings.feed_urls")),
 ]
 
 urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
+    # A personal calendar feed: its secret token chooses the office (meetings.feeds).
+    path("calendar/", include("meetings.feed_public_urls")),
     path("api/v1/", include("brm.api.urls")),  # with every area's api/urls.py
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

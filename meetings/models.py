@@ -583,8 +583,21 @@ class CalendarFeed(TenantOwnedModel):
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
+    # The feed URL names no office: its token finds the row before a tenant is known, and only
+    # while the request's transaction names that token's hash (meetings.feeds._candidates).
+    rls_extra_read_condition = (
+        "token_hash = NULLIF(current_setting('app.calendar_feed_token', true), '')"
+    )
+
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "membership"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_feed_one_active_per_member",
+            )
+        ]
         indexes = [models.Index(fields=["tenant", "membership"])]
 
     def __str__(self) -> str:
