@@ -191,8 +191,9 @@ def cadence_checks_schedule(cadence: Cadence, meetings: Iterable[Meeting]) -> No
     day before the next occurrence), at 09:00 office time."""
     rule = recurrence.Rule.of(cadence)
     zone = None
+    # Each meeting's own reminder and minutes-due jobs were scheduled with its invitations
+    # (services.calendar_changed); this adds the cadence's check of the period it opens.
     for meeting in meetings:
-        meeting_jobs_follow(meeting)
         if meeting.occurrence_date is None:
             continue
         zone = zone or _office().zone

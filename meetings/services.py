@@ -182,32 +182,33 @@ def _attendee_values(contact: Contact | None = None, member: Membership | None =
 def _add_attendees(
     meeting: Meeting, contacts: Iterable[Contact], members: Iterable[Membership]
 ) -> list[Attendee]:
-    added = []
+    """Invite contacts and staff not yet invited (one insert for all), and bring back removed
+    ones. Returns the attendees added or brought back."""
     present = {
         ("c", a.contact_id) if a.contact_id else ("m", a.member_id): a
         for a in meeting.attendees.all()
     }
+    wanted: list[tuple[tuple[str, int], dict]] = []
     for contact in contacts:
         _check_contact(meeting.customer, contact)
-        existing = present.get(("c", contact.pk))
-        if existing is not None:
-            if existing.removed_at is not None:
-                existing.removed_at = None
-                existing.save(update_fields=["removed_at"])
-                added.append(existing)
-            continue
-        added.append(Attendee.objects.create(meeting=meeting, **_attendee_values(contact=contact)))
+        wanted.append((("c", contact.pk), _attendee_values(contact=contact)))
     for member in members:
         _check_staff(member)
-        existing = present.get(("m", member.pk))
-        if existing is not None:
-            if existing.removed_at is not None:
-                existing.removed_at = None
-                existing.save(update_fields=["removed_at"])
-                added.append(existing)
-            continue
-        added.append(Attendee.objects.create(meeting=meeting, **_attendee_values(member=member)))
-    return added
+        wanted.append((("m", member.pk), _attendee_values(member=member)))
+    back, new = [], []
+    for marker, values in wanted:
+        existing = present.get(marker)
+        if existing is None:
+            new.append(Attendee(tenant_id=meeting.tenant_id, meeting=meeting, **values))
+            present[marker] = new[-1]
+        elif existing.removed_at is not None:
+            existing.removed_at = None
+            back.append(existing)
+    if back:
+        Attendee.objects.filter(pk__in=[a.pk for a in back]).update(removed_at=None)
+    if new:
+        Attendee.objects.bulk_create(new)
+    return back + new
 
 
 @transaction.atomic
@@ -215,8 +216,15 @@ def attendees_add(
     *, meeting: Meeting, actor, contacts: Iterable[Contact] = (), members: Iterable[Membership] = ()
 ) -> list[Attendee]:
     """Invite more people: they get the request at the meeting's current SEQUENCE."""
+    meeting = _locked(meeting)
     _check_open(meeting)
+    returning = set(meeting.attendees.filter(removed_at__isnull=False).values_list("pk", flat=True))
     added = _add_attendees(meeting, contacts, members)
+    if any(a.pk in returning for a in added):
+        # Their calendar holds our CANCEL at the current SEQUENCE and would ignore a REQUEST
+        # at the same one: a higher SEQUENCE (an update to everyone) brings them back.
+        _raise_sequence(meeting)
+        meeting.save(update_fields=["sequence", "updated_at"])
     if added:
         audit_record(
             actor=actor,
@@ -293,6 +301,7 @@ def agenda_refresh(meeting: Meeting, *, now: datetime | None = None) -> int:
     }
     seen = set()
     touched = 0
+    fresh: list[AgendaItem] = []
     position = _next_position(meeting)
     for proposal in proposals:
         source = str(proposal.get("source", ""))[:60]
@@ -300,19 +309,24 @@ def agenda_refresh(meeting: Meeting, *, now: datetime | None = None) -> int:
         title = str(proposal.get("title", ""))[:300]
         if not title:
             continue
+        if (source, key) in seen:
+            continue  # a provider proposing the same item twice
         seen.add((source, key))
         notes = str(proposal.get("notes", ""))
         presenter = str(proposal.get("presenter", ""))[:200]
         item = existing.get((source, key))
         if item is None:
-            AgendaItem.objects.create(
-                meeting=meeting,
-                position=position,
-                title=title,
-                notes=notes,
-                presenter=presenter,
-                source=source,
-                source_key=key,
+            fresh.append(
+                AgendaItem(
+                    tenant_id=meeting.tenant_id,
+                    meeting=meeting,
+                    position=position,
+                    title=title,
+                    notes=notes,
+                    presenter=presenter,
+                    source=source,
+                    source_key=key,
+                )
             )
             position += 1
             touched += 1
@@ -325,6 +339,7 @@ def agenda_refresh(meeting: Meeting, *, now: datetime | None = None) -> int:
             item.title, item.notes, item.presenter, item.withdrawn = title, notes, presenter, False
             item.save(update_fields=["title", "notes", "presenter", "withdrawn"])
             touched += 1
+    AgendaItem.objects.bulk_create(fresh)
     for marker, item in existing.items():
         if marker not in seen and not item.withdrawn:
             item.withdrawn = True
@@ -337,8 +352,10 @@ def agenda_refresh(meeting: Meeting, *, now: datetime | None = None) -> int:
 
 def _agenda_from_template(meeting: Meeting, template: str) -> None:
     lines = [line.strip(" -*\t") for line in template.splitlines()]
-    for position, title in enumerate((t for t in lines if t), start=1):
-        AgendaItem.objects.create(meeting=meeting, position=position, title=title[:300])
+    AgendaItem.objects.bulk_create(
+        AgendaItem(tenant_id=meeting.tenant_id, meeting=meeting, position=position, title=t[:300])
+        for position, t in enumerate((t for t in lines if t), start=1)
+    )
 
 
 @transaction.atomic

@@ -329,3 +329,25 @@ def test_an_attendee_with_an_address_calendars_refuse_is_skipped_not_an_error(mw
     ]
     skipped = invitations.invitations_queue(meeting).skipped
     assert ("bea at finance", "not a valid email address") in [(a.email, r) for a, r in skipped]
+
+
+def test_a_removed_attendee_invited_again_gets_a_request_at_a_higher_sequence(mworld):
+    start = timezone.now() + timedelta(days=3)
+    meeting = services.meeting_create(
+        actor=mworld.rm.user,
+        customer=mworld.customer,
+        title="Escalation",
+        kind="escalation",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        organiser=mworld.rm,
+        contacts=[mworld.bea],
+    )
+    bea = meeting.attendees.get(contact=mworld.bea)
+    services.attendee_remove(attendee=bea, actor=mworld.rm.user)
+    services.attendees_add(meeting=meeting, actor=mworld.rm.user, contacts=[mworld.bea])
+    meeting.refresh_from_db()
+    keys = set(OutboxMessage.objects.filter(to=[mworld.bea.email]).values_list("key", flat=True))
+    assert meeting.sequence == 1
+    assert f"meeting-{meeting.pk}:seq-0:attendee-{bea.pk}:cancel" in keys
+    assert f"meeting-{meeting.pk}:seq-1:attendee-{bea.pk}:request" in keys
