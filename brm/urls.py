@@ -14,6 +14,7 @@ tenant_patterns = [
     path("", include("brm.outbox.urls")),
     path("", include("agreements.pdf_urls")),
     path("portal/agreements/", include("agreements.pdf_urls_portal")),
+    path("", include("meetings.urls")),
 ]
 
 urlpatterns = [
