@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,6 +74,11 @@ def _decision_crumbs(request, decision=None) -> list[tuple[str, str]]:
     if decision is not None:
         crumbs.append((decision.title, _url("decision_detail", request, pk=decision.pk)))
     return crumbs
+
+
+def _posted(request):
+    """The POST data on a POST (even an empty one: a form of checkboxes may send nothing)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _sort(request, allowed: dict, default: str) -> str:
@@ -205,7 +211,7 @@ def meeting_create(request):
     """A one-off meeting (a major event, an escalation...): `?customer=` chooses the customer."""
     customer = _customer_from_query(request)
     zone = request.tenant.zone
-    form = forms.MeetingCreateForm(request.POST or None, zone=zone, customer=customer)
+    form = forms.MeetingCreateForm(_posted(request), zone=zone, customer=customer)
     title = _("Plan a meeting")
     return form_page(
         request,
@@ -243,7 +249,7 @@ def meeting_edit(request, pk):
     meeting = selectors.meeting_get(pk=pk)
     zone = request.tenant.zone
     form = forms.MeetingTimesForm(
-        request.POST or None, zone=zone, initial=forms.MeetingTimesForm.initial_of(meeting, zone)
+        _posted(request), zone=zone, initial=forms.MeetingTimesForm.initial_of(meeting, zone)
     )
     if meeting.status == Meeting.Status.HELD:
         for name in ("day", "start_time", "end_time"):
@@ -279,7 +285,7 @@ def _changed_values(form, meeting) -> dict:
 def meeting_cancel(request, pk):
     """Cancel with a reason, after a confirmation: everyone invited gets the cancellation."""
     meeting = selectors.meeting_get(pk=pk)
-    form = forms.CancelForm(request.POST or None)
+    form = forms.CancelForm(_posted(request))
     title = _("Cancel “%(title)s”") % {"title": meeting.title}
     refusal = (
         ""
@@ -317,7 +323,7 @@ def meeting_held(request, pk):
     attendance here."""
     meeting = selectors.meeting_get(pk=pk)
     attendees = [a for a in selectors.meeting_attendees(meeting) if a.removed_at is None]
-    form = forms.AttendanceForm(request.POST or None, attendees=attendees)
+    form = forms.AttendanceForm(_posted(request), attendees=attendees)
     held = meeting.status == Meeting.Status.HELD
     title = (_("Attendance at “%(title)s”") if held else _("Mark “%(title)s” as held")) % {
         "title": meeting.title
@@ -357,7 +363,7 @@ def meeting_held(request, pk):
 @require_http_methods(["GET", "POST"])
 def attendees_add(request, pk):
     meeting = selectors.meeting_get(pk=pk)
-    form = forms.AttendeesAddForm(request.POST or None, meeting=meeting)
+    form = forms.AttendeesAddForm(_posted(request), meeting=meeting)
     title = _("Invite people to “%(title)s”") % {"title": meeting.title}
     return form_page(
         request,
@@ -419,7 +425,7 @@ def attendee_remove(request, pk):
 @require_http_methods(["GET", "POST"])
 def agenda_item_add(request, pk):
     meeting = selectors.meeting_get(pk=pk)
-    form = forms.AgendaItemForm(request.POST or None)
+    form = forms.AgendaItemForm(_posted(request))
     title = _("Add to the agenda")
     return form_page(
         request,
@@ -444,7 +450,8 @@ def _agenda_item_or_404(pk) -> AgendaItem:
 def agenda_item_edit(request, pk):
     item = _agenda_item_or_404(pk)
     meeting = item.meeting
-    form = forms.AgendaItemEditForm(request.POST or None, instance=item)
+    # Not bound to the instance: the service compares the item with what was typed.
+    form = forms.AgendaItemEditForm(_posted(request), initial=model_to_dict(item))
     title = _("Edit “%(title)s”") % {"title": item.title}
     return form_page(
         request,
@@ -494,7 +501,7 @@ def minutes_edit(request, pk):
     items = list(meeting.agenda_items.all())
     minutes = selectors.minutes_of(meeting)
     form = forms.MinutesForm(
-        request.POST or None,
+        _posted(request),
         items=items,
         initial={"summary": minutes.summary if minutes else ""},
     )
@@ -561,7 +568,7 @@ def minutes_publish(request, pk):
 @require_http_methods(["GET", "POST"])
 def decision_create(request, pk):
     meeting = selectors.meeting_get(pk=pk)
-    form = forms.DecisionForm(request.POST or None, customer=meeting.customer)
+    form = forms.DecisionForm(_posted(request), customer=meeting.customer)
     title = _("Record a decision")
     return form_page(
         request,
@@ -591,7 +598,7 @@ def decision_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def action_item_create(request, pk):
     meeting = selectors.meeting_get(pk=pk)
-    form = forms.ActionItemFromMeetingForm(request.POST or None, meeting=meeting)
+    form = forms.ActionItemFromMeetingForm(_posted(request), meeting=meeting)
     title = _("Add an action item")
     return form_page(
         request,
@@ -666,7 +673,7 @@ def cadence_detail(request, pk):
 def cadence_create(request):
     customer = _customer_from_query(request)
     zone = request.tenant.zone
-    form = forms.CadenceForm(request.POST or None, zone=zone, customer=customer)
+    form = forms.CadenceForm(_posted(request), zone=zone, customer=customer)
     title = _("New cadence")
     return form_page(
         request,
@@ -697,7 +704,7 @@ def cadence_create(request):
 def cadence_edit(request, pk):
     cadence = selectors.cadence_get(pk=pk)
     zone = request.tenant.zone
-    form = forms.CadenceForm(request.POST or None, instance=cadence, zone=zone)
+    form = forms.CadenceForm(_posted(request), instance=cadence, zone=zone)
     title = _("Edit “%(name)s”") % {"name": cadence.name}
     return form_page(
         request,
@@ -864,7 +871,7 @@ def decision_decide(request, pk):
     refusal = services.decision_refusal(decision=decision, membership=request.membership)
     if refusal and request.method == "POST":
         raise PermissionDenied(refusal)
-    form = forms.DecideForm(request.POST or None, initial={"outcome": request.GET.get("outcome")})
+    form = forms.DecideForm(_posted(request), initial={"outcome": request.GET.get("outcome")})
     title = _("Approve or reject “%(title)s”") % {"title": decision.title}
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["outcome"] == "approve"
