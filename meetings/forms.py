@@ -4,8 +4,6 @@ __init__, inside the request's tenant."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -484,6 +482,7 @@ class CadenceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         editing = self.instance.pk is not None
         customer = self.instance.customer if editing else customer
+        self.fields["meeting_type"].label = _("Type")
         self.fields["time_of_day"].help_text = _("Office time: %(zone)s.") % {"zone": zone.key}
         self.fields["organiser"].queryset = selectors.organiser_choices()
         self.fields["members"].queryset = selectors.staff_attendee_choices()
@@ -554,7 +553,3 @@ class CadenceForm(forms.ModelForm):
         contacts = list(data.pop("contacts", None) or [])
         members = list(data.pop("members", None) or [])
         return {"contacts": contacts, "members": members, **data}
-
-
-def now_in(zone) -> datetime:
-    return timezone.localtime(timezone.now(), zone)

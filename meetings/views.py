@@ -211,7 +211,9 @@ def meeting_create(request):
     """A one-off meeting (a major event, an escalation...): `?customer=` chooses the customer."""
     customer = _customer_from_query(request)
     zone = request.tenant.zone
-    form = forms.MeetingCreateForm(_posted(request), zone=zone, customer=customer)
+    form = forms.MeetingCreateForm(
+        _posted(request), zone=zone, customer=customer, initial=_organiser_initial(request)
+    )
     title = _("Plan a meeting")
     return form_page(
         request,
@@ -233,6 +235,11 @@ def meeting_create(request):
             "submit_label": _("Plan the meeting"),
         },
     )
+
+
+def _organiser_initial(request) -> dict:
+    """The signed-in member organises, unless they choose someone else."""
+    return {"organiser": request.membership.pk}
 
 
 def _customer_from_query(request) -> Customer | None:
@@ -673,7 +680,9 @@ def cadence_detail(request, pk):
 def cadence_create(request):
     customer = _customer_from_query(request)
     zone = request.tenant.zone
-    form = forms.CadenceForm(_posted(request), zone=zone, customer=customer)
+    form = forms.CadenceForm(
+        _posted(request), zone=zone, customer=customer, initial=_organiser_initial(request)
+    )
     title = _("New cadence")
     return form_page(
         request,
