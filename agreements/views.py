@@ -25,6 +25,7 @@ from brm.web.pages import (
     list_context,
     tenant_url,
 )
+from brm.web.registry import agreement_actions
 from customers.models import Customer
 
 from . import forms, presentation, selectors, services, signing
@@ -173,6 +174,8 @@ def _version_page(request, agreement, version, versions):
             "editable": writer and version.status == Status.DRAFT,
             "can_withdraw": writer and version.status == Status.IN_SIGNATURE,
             "can_revise": writer and version.status == Status.IN_FORCE and open_version is None,
+            # What later areas offer here (meetings: make cadences), by brm.web.registry.
+            "actions": agreement_actions.links(request, agreement),
             "breadcrumbs": _crumbs(request, agreement)
             + [(_("Version %(n)s") % {"n": version.number}, "")],
         },

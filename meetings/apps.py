@@ -29,6 +29,7 @@ class MeetingsConfig(AppConfig):
         )
         _register_demo()
         _register_workers()
+        _register_pages()
 
 
 def _register_demo() -> None:
@@ -43,3 +44,43 @@ def _register_workers() -> None:
     # The due-job and daily handlers (brm.outbox's autodiscovery imports tasks modules too;
     # importing here makes the meetings' handlers known wherever the app is loaded).
     from . import tasks  # noqa: F401
+
+
+def _register_pages() -> None:
+    """The staff pages: the navigation entry, the customer page's panel and the agreement
+    page's "Make cadences from the agreement"."""
+    from brm.web.registry import agreement_actions, customer_panels, staff_nav
+
+    staff_nav.register(
+        "meetings",
+        label=_("Meetings"),
+        url_name="meetings:meeting_list",
+        order=27,
+        prefix=True,
+    )
+    # After the agreement (22) and the services (25).
+    customer_panels.register(
+        "meetings",
+        template="meetings/partials/_customer_panel.html",
+        context=_customer_panel_context,
+        order=24,
+    )
+    agreement_actions.register(
+        "meetings.cadences",
+        label=_("Make cadences from the agreement"),
+        url_name="meetings:cadences_from_agreement",
+        condition=_agreement_in_force_for_writer,
+        order=10,
+    )
+
+
+def _customer_panel_context(request, customer):
+    from .views import customer_panel_context
+
+    return customer_panel_context(request, customer)
+
+
+def _agreement_in_force_for_writer(request, agreement) -> bool:
+    # The agreement page's agreement is annotated with its version in force (no query).
+    membership = getattr(request, "membership", None)
+    return bool(membership and membership.can_write and getattr(agreement, "in_force_number", None))

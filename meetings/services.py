@@ -895,6 +895,10 @@ def _cadence_follow(cadence: Cadence, changes: dict, actor) -> None:
     zone = cadence.tenant.zone
     if cadence.status == Cadence.Status.PAUSED:
         for meeting in _future_planned(cadence, now):
+            # Frees the date, so resuming plans the occurrence again (one cancelled by hand
+            # keeps its date and stays cancelled).
+            meeting.occurrence_date = None
+            meeting.save(update_fields=["occurrence_date"])
             meeting_cancel(meeting=meeting, actor=actor, reason=_("The cadence was paused."))
         return
     if set(changes) & set(Cadence.RULE_FIELDS):

@@ -221,6 +221,54 @@ class AgendaRegistry(Registry):
 agenda_providers = AgendaRegistry("agenda providers")
 
 
+# Actions on the agreement page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectAction:
+    """A button on a lower area's object page that leads to a higher area's page.
+
+    `url_name` takes the tenant and the object's `pk`; `condition(request, obj)` says whether
+    the button is offered (the page's roles and the object's state), and the target page checks
+    again: a hidden button is no guard.
+    """
+
+    key: str
+    label: Any
+    url_name: str
+    condition: Callable[[Any, Any], bool] | None = None
+    order: int = 100
+
+
+class ActionRegistry(Registry):
+    def register(
+        self, key: str, *, label, url_name: str, condition=None, order: int = 100
+    ) -> ObjectAction:
+        return self.add(
+            ObjectAction(key=key, label=label, url_name=url_name, condition=condition, order=order)
+        )
+
+    def links(self, request, obj) -> list[dict]:
+        """[{"key", "label", "url"}] of the actions offered on this object's page."""
+        tenant = getattr(request, "tenant", None)
+        if tenant is None:
+            return []
+        return [
+            {
+                "key": action.key,
+                "label": action.label,
+                "url": reverse(action.url_name, kwargs={"tenant_slug": tenant.slug, "pk": obj.pk}),
+            }
+            for action in self
+            if action.condition is None or action.condition(request, obj)
+        ]
+
+
+# The staff page of one agreement (agreements:agreement_detail and version_detail); `obj` is the
+# Agreement. The meetings area adds "Make cadences from the agreement" here.
+agreement_actions = ActionRegistry("agreement page actions")
+
+
 # Demo data ---------------------------------------------------------------------------------------
 
 
