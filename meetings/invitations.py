@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -36,8 +37,8 @@ from .models import Attendee, Meeting
 logger = logging.getLogger(__name__)
 
 # Where the links in invitations and feeds lead: the staff meeting page and its portal page.
-STAFF_MEETING_PATH = "/t/{slug}/meetings/{pk}/"
-PORTAL_MEETING_PATH = "/t/{slug}/portal/meetings/{pk}/"
+STAFF_MEETING_URL = "meetings:meeting_detail"
+PORTAL_MEETING_URL = "meetings:portal_meeting"
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
 
@@ -59,8 +60,14 @@ def meeting_uid(meeting: Meeting) -> str:
 
 def meeting_url(meeting: Meeting, *, portal: bool = False) -> str:
     """The absolute address of the meeting's staff page, or of its portal page."""
-    path = PORTAL_MEETING_PATH if portal else STAFF_MEETING_PATH
-    return settings.BRM_BASE_URL + path.format(slug=meeting.tenant.slug, pk=meeting.pk)
+    try:
+        path = reverse(
+            PORTAL_MEETING_URL if portal else STAFF_MEETING_URL,
+            kwargs={"tenant_slug": meeting.tenant.slug, "pk": meeting.pk},
+        )
+    except NoReverseMatch:  # a page not routed in this deployment: no link rather than a dead one
+        return ""
+    return settings.BRM_BASE_URL + path
 
 
 def invitation_key(meeting: Meeting, attendee: Attendee, method: str) -> str:
