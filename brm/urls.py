@@ -10,6 +10,7 @@ tenant_patterns = [
     path("", include("brm.api.staff_urls")),
     path("", include("customers.urls")),
     path("", include("agreements.urls")),
+    path("", include("meetings.urls")),
     path("agreements/<int:agreement_pk>/sla/", include("agreements.sla_urls")),
     path("", include("brm.outbox.urls")),
     path("", include("agreements.pdf_urls")),

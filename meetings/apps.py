@@ -27,3 +27,19 @@ class MeetingsConfig(AppConfig):
             propose=agenda.decisions_awaiting,
             order=20,
         )
+
+        _register_portal_api()
+
+
+def _register_portal_api() -> None:
+    from brm.tenancy.models import Role
+    from brm.web.registry import portal_nav
+
+    portal_nav.register(
+        "meetings",
+        label=_("Meetings"),
+        url_name="meetings:portal_meeting_list",
+        order=25,
+        roles={Role.CUSTOMER, Role.PURCHASER},
+        prefix=True,
+    )

@@ -48,6 +48,12 @@ PORTAL_ONLY = {
     "agreements:portal_version": _PORTAL,
     "agreements:portal_signature_sign": _PORTAL,
     "agreements:portal_signature_decline": _PORTAL,
+    "meetings:portal_meeting_list": _PORTAL,
+    "meetings:portal_meeting": _PORTAL,
+    "meetings:portal_decision_list": _PORTAL,
+    "meetings:portal_decision": _PORTAL,
+    "meetings:portal_decision_approve": _PORTAL,
+    "meetings:portal_decision_reject": _PORTAL,
 }
 # Pages a role may read that still narrow by the object: the recorded roles are the most they
 # allow, so a GET may be refused as well as shown.
