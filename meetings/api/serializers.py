@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from brm.api.serializers import StrictCharField, TenantModelSerializer, TenantPrimaryKeyRelatedField
@@ -50,6 +51,40 @@ def _moment_in_range(moment: datetime) -> datetime:
     return moment
 
 
+@extend_schema_field(
+    {"type": "string", "maxLength": 500, "description": "A web address, or empty when none."}
+)
+class OnlineUrlField(serializers.URLField):
+    """The online meeting link: a web address, or "" (which `format: uri` would not allow)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "string", "description": "An email address, or empty when none."})
+class InvitedEmailField(serializers.EmailField):
+    """The address an invitation went to; a contact may have none."""
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "example": "10:00",
+        "description": "Office time, HH:MM (HH:MM:SS is read too).",
+    }
+)
+class TimeOfDayField(serializers.TimeField):
+    """A time of day in the office's zone, without an offset: `format: time` would demand one.
+    Written HH:MM or HH:MM:SS only (an offset such as +01:00 is refused)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
+
+
 def _people(model, help_text):
     return TenantPrimaryKeyRelatedField(
         queryset=model.all_tenants.all(),
@@ -76,6 +111,8 @@ class CadenceSerializer(TenantModelSerializer):
         queryset=Customer.all_tenants.all(), help_text="Set on create; a change is ignored."
     )
     organiser = TenantPrimaryKeyRelatedField(queryset=Membership.all_tenants.all())
+    time_of_day = TimeOfDayField()
+    online_url = OnlineUrlField()
     attendees = CadenceAttendeeSerializer(many=True, read_only=True)
     contacts = _people(Contact, "Default attendees: contacts of the customer (the whole list).")
     members = _people(Membership, "Default attendees: staff members (the whole list).")
@@ -118,6 +155,8 @@ class CadenceSerializer(TenantModelSerializer):
 
 class AttendeeSerializer(serializers.ModelSerializer):
     """A person invited to the meeting and, once it is held, whether they attended."""
+
+    email = InvitedEmailField(read_only=True)
 
     class Meta:
         model = Attendee
@@ -165,6 +204,7 @@ class MeetingSerializer(TenantModelSerializer):
         required=False,
         help_text="A one-off's kind; a cadence's meetings are planned from the cadence.",
     )
+    online_url = OnlineUrlField()
     status = serializers.ChoiceField(choices=MEETING_STATUS.choices, read_only=True)
     attendees = AttendeeSerializer(many=True, read_only=True)
     agenda = AgendaItemSerializer(source="agenda_items", many=True, read_only=True)
@@ -227,6 +267,7 @@ class MeetingListSerializer(TenantModelSerializer):
 
     status = serializers.ChoiceField(choices=MEETING_STATUS.choices, read_only=True)
     kind = serializers.ChoiceField(choices=MEETING_KIND.choices, read_only=True)
+    online_url = OnlineUrlField(read_only=True)
 
     class Meta:
         model = Meeting

@@ -73,3 +73,52 @@ def it_decision(world, meeting=None, *, member=None, title="Retire the old ERP")
             kind=Decision.Kind.IT,
             accountable_member=member or world.it_manager,
         )
+
+
+def office_meetings(tenant, rm, customer) -> None:
+    """A cadence with its occurrences, a held meeting with published minutes and a decision
+    awaiting its business manager's approval (for tests that want one of each, like the
+    fuzzer's office)."""
+    from datetime import time
+
+    from customers.models import Contact
+
+    with in_tenant(tenant):
+        manager = Contact.objects.get(pk=customer.business_manager_id)
+        manager.authority = Contact.Authority.DECIDES
+        manager.save()
+        services.cadence_create(
+            actor=rm.user,
+            customer=customer,
+            meeting_type="service_review",
+            name="Monthly service review",
+            frequency="monthly",
+            month_day=10,
+            starts_on=timezone.now().date(),
+            time_of_day=time(10),
+            organiser=rm,
+            contacts=[manager],
+            members=[rm],
+        )
+        starts = timezone.now() - timedelta(days=1)
+        meeting = services.meeting_create(
+            actor=rm.user,
+            customer=customer,
+            title="Escalation",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            organiser=rm,
+            contacts=[manager],
+            agenda_template="What happened",
+        )
+        services.meeting_mark_held(meeting=meeting, actor=rm.user)
+        services.minutes_save(meeting=meeting, actor=rm.user, summary="Fixed.")
+        services.minutes_publish(meeting=meeting, actor=rm.user)
+        services.decision_create(
+            actor=rm.user,
+            customer=customer,
+            meeting=meeting,
+            title="Fund the fix",
+            kind=Decision.Kind.BUSINESS,
+            accountable_contact=manager,
+        )
