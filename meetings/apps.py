@@ -27,7 +27,6 @@ class MeetingsConfig(AppConfig):
             propose=agenda.decisions_awaiting,
             order=20,
         )
-
         _register_portal_api()
 
 
