@@ -255,6 +255,16 @@ class MeetingSerializer(TenantModelSerializer):
         ]
         validators = []
 
+    def validate_kind(self, value):
+        # meeting_create refuses it; a one-off is not turned into a cadence's occurrence later
+        # (a cadence's own meeting may send its kind back unchanged).
+        own = self.instance is not None and self.instance.cadence_id is not None
+        if value == Meeting.Kind.CADENCE and not own:
+            raise serializers.ValidationError(
+                _("A cadence's meetings are planned from the cadence.")
+            )
+        return value
+
     def validate_starts_at(self, value):
         return _moment_in_range(value)
 

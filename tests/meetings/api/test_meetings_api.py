@@ -11,6 +11,7 @@ from meetings import invitations
 from meetings.models import Meeting
 from tests.kit import api_client, in_tenant
 from tests.meetings.builders import held, one_off
+from tests.meetings.conftest import monthly_review
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,29 @@ def test_a_cadence_meeting_cannot_be_made_by_hand(tenant_a, mworld):
     response = api_client(tenant_a).post("/api/v1/meetings/", body, format="json")
     assert response.status_code == 400
     assert "kind" in response.json()["error"]["fields"]
+
+
+def test_a_one_off_is_not_turned_into_a_cadence_meeting(tenant_a, mworld):
+    meeting = one_off(mworld)
+    response = api_client(tenant_a).patch(
+        f"/api/v1/meetings/{meeting.pk}/", {"kind": "cadence"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "kind" in response.json()["error"]["fields"]
+    assert in_tenant(tenant_a, lambda: Meeting.objects.get(pk=meeting.pk).kind) == "escalation"
+
+
+def test_a_cadence_meeting_may_send_its_kind_back_unchanged(tenant_a, mworld):
+    with in_tenant(tenant_a):
+        cadence = monthly_review(mworld, starts_on=timezone.localdate() + timedelta(days=1))
+        meeting = Meeting.objects.filter(cadence=cadence).first()
+    response = api_client(tenant_a).patch(
+        f"/api/v1/meetings/{meeting.pk}/",
+        {"kind": "cadence", "location": "Room 4"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["location"] == "Room 4"
 
 
 def test_a_meeting_ending_before_it_starts_is_a_400_naming_the_end(tenant_a, mworld):
