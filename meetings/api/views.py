@@ -178,6 +178,8 @@ class MeetingViewSet(ServiceViewSet):
     def ics(self, request, pk=None):
         meeting = self.get_object()
         content = invitations.meeting_ics(meeting)
+        if hasattr(content, "to_ical"):  # an icalendar.Calendar rather than its bytes
+            content = content.to_ical()
         response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
         response["Cache-Control"] = "private, no-store"
