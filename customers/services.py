@@ -334,7 +334,16 @@ def contact_delete(*, contact: Contact, actor) -> None:
     audit_record(actor=actor, action="contact.deleted", obj=contact)
     for record in _with_portal(Contact.objects.filter(pk=contact.pk)):
         _portal_access_end(record, actor)
-    contact.delete()
+    try:
+        with transaction.atomic():
+            contact.delete()
+    except ProtectedError as error:  # a record of a later area names it
+        raise ValidationError(
+            _(
+                "Records that must be kept name this contact (a decision they are accountable "
+                "for, for one): it cannot be deleted."
+            )
+        ) from error
 
 
 def _with_portal(contacts):

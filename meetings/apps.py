@@ -30,6 +30,7 @@ class MeetingsConfig(AppConfig):
         _register_demo()
         _register_workers()
         _register_pages()
+        _register_portal_api()
 
 
 def _register_demo() -> None:
@@ -84,3 +85,17 @@ def _agreement_in_force_for_writer(request, agreement) -> bool:
     # The agreement page's agreement is annotated with its version in force (no query).
     membership = getattr(request, "membership", None)
     return bool(membership and membership.can_write and getattr(agreement, "in_force_number", None))
+
+
+def _register_portal_api() -> None:
+    from brm.tenancy.models import Role
+    from brm.web.registry import portal_nav
+
+    portal_nav.register(
+        "meetings",
+        label=_("Meetings"),
+        url_name="meetings:portal_meeting_list",
+        order=25,
+        roles={Role.CUSTOMER, Role.PURCHASER},
+        prefix=True,
+    )

@@ -1,8 +1,8 @@
-"""Staff pages of the meetings area, under /t/<slug>/meetings/."""
+"""Pages of the meetings area under /t/<slug>/: the staff pages and the portal's (urls_portal)."""
 
 from django.urls import path
 
-from . import views
+from . import urls_portal, views
 
 app_name = "meetings"
 
@@ -35,4 +35,5 @@ urlpatterns = [
     path("meetings/decisions/", views.decision_log, name="decision_log"),
     path("meetings/decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("meetings/decisions/<int:pk>/decide/", views.decision_decide, name="decision_decide"),
+    *urls_portal.urlpatterns,
 ]

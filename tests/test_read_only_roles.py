@@ -51,6 +51,12 @@ PORTAL_ONLY = {
     "calendar_feeds:portal_feed": _PORTAL,
     "calendar_feeds:portal_create": _PORTAL,
     "calendar_feeds:portal_revoke": _PORTAL,
+    "meetings:portal_meeting_list": _PORTAL,
+    "meetings:portal_meeting": _PORTAL,
+    "meetings:portal_decision_list": _PORTAL,
+    "meetings:portal_decision": _PORTAL,
+    "meetings:portal_decision_approve": _PORTAL,
+    "meetings:portal_decision_reject": _PORTAL,
 }
 # Pages a role may read that still narrow by the object: the recorded roles are the most they
 # allow, so a GET may be refused as well as shown.

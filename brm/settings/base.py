@@ -400,5 +400,11 @@ SPECTACULAR_SETTINGS = {
         "AgreementVersionStatusEnum": "agreements.api.serializers.VERSION_STATUS",
         "SignatureStatusEnum": "agreements.api.serializers.SIGNATURE_STATUS",
         "ObjectiveStatusEnum": "agreements.api.serializers.OBJECTIVE_STATUS",
+        "CadenceStatusEnum": "meetings.api.serializers.CADENCE_STATUS",
+        "MeetingStatusEnum": "meetings.api.serializers.MEETING_STATUS",
+        "MeetingKindEnum": "meetings.api.serializers.MEETING_KIND",
+        "MinutesStatusEnum": "meetings.api.serializers.MINUTES_STATUS",
+        "DecisionStatusEnum": "meetings.api.serializers.DECISION_STATUS",
+        "DecisionKindEnum": "meetings.api.serializers.DECISION_KIND",
     },
 }

@@ -44,6 +44,7 @@ from tests.factories import (
     sla_measured_agreement,
 )
 from tests.kit import make_key
+from tests.meetings.builders import office_meetings
 
 CHECKS = [
     not_a_server_error,
@@ -73,6 +74,7 @@ def office(tenant_a, rm_a, customer_record, customer_a, settings):
     ObjectiveRowFactory(version=version)
     # A customer has one agreement: the measured one is another customer's.
     sla_measured_agreement(CustomerFactory(tenant=tenant_a, relationship_manager=rm_a))
+    office_meetings(tenant_a, rm_a, customer_record)
     return tenant_a
 
 

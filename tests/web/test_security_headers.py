@@ -79,7 +79,7 @@ def test_templates_have_no_inline_script_or_style():
     offenders = []
     for path in root.rglob("*.html"):
         if "email" in path.parts:
-            continue  # an email's HTML body: no page policy applies, and mail clients want inline style
+            continue  # an email body: no page policy applies; mail clients want inline style
         text = path.read_text()
         if path.parts[-2:] == ("elements", "field.html"):
             text = text.replace('style="{{ attrs.style }}"', "")  # only with a widget's style
