@@ -35,12 +35,6 @@ def _actor(request):
     return getattr(request.auth, "created_by", None)
 
 
-def calendar_files_ready() -> bool:
-    """meetings.invitations writes the calendar files; until it has `meeting_ics`, the meetings
-    API has no `ics` route (rather than one that fails)."""
-    return callable(getattr(invitations, "meeting_ics", None))
-
-
 @crud_docs(
     "cadence",
     "cadences",
@@ -104,13 +98,6 @@ class MeetingViewSet(ServiceViewSet):
     model = Meeting
     filterset_class = filters.MeetingFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    @classmethod
-    def get_extra_actions(cls):
-        actions = super().get_extra_actions()
-        if calendar_files_ready():
-            return actions
-        return [a for a in actions if a.__name__ != "ics"]
 
     def get_queryset(self):
         qs = super().get_queryset().order_by("starts_at", "pk")
@@ -178,8 +165,6 @@ class MeetingViewSet(ServiceViewSet):
     def ics(self, request, pk=None):
         meeting = self.get_object()
         content = invitations.meeting_ics(meeting)
-        if hasattr(content, "to_ical"):  # an icalendar.Calendar rather than its bytes
-            content = content.to_ical()
         response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
         response["Cache-Control"] = "private, no-store"

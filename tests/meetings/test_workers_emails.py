@@ -12,10 +12,7 @@ from meetings import services
 from meetings.models import Decision
 from tests.meetings.workers import held_in_the_past, mails, one_off
 
-pytestmark = [
-    pytest.mark.usefixtures("as_tenant_a"),
-    pytest.mark.urls("tests.meetings.workers_urls"),
-]
+pytestmark = pytest.mark.usefixtures("as_tenant_a")
 
 
 @pytest.fixture
@@ -96,7 +93,7 @@ class TestDecisions:
         assert mail.to == [mworld.bea.email]
         assert mail.subject == "Your approval: Move payroll to the cloud"
         assert "Start with the test environment." in mail.text
-        assert f"/t/{tenant_a.slug}/portal/decisions/{decision.pk}/" in mail.text
+        assert f"/t/{tenant_a.slug}/portal/meetings/decisions/{decision.pk}/" in mail.text
         assert "Taken in Escalation: payroll run" in mail.text
 
     def test_an_it_decision_asks_the_it_manager_on_the_staff_page(self, tenant_a, mworld):

@@ -125,7 +125,6 @@ class TestMovedAndCancelled:
 
 
 @pytest.mark.usefixtures("as_tenant_a")
-@pytest.mark.urls("tests.meetings.workers_urls")
 class TestContent:
     def test_the_reminder_lists_the_agenda_in_office_time_with_the_place(self, tenant_a, mworld):
         meeting = _later_meeting(mworld)

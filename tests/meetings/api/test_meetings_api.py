@@ -144,11 +144,6 @@ def test_a_read_key_cannot_cancel(tenant_a, mworld):
     assert response.status_code == 403
 
 
-@pytest.mark.skipif(
-    getattr(invitations, "meeting_ics", None) is None,
-    reason="meetings.invitations.meeting_ics (the calendar file writer) is not there yet: "
-    "the ics route is mounted once it is",
-)
 def test_the_calendar_file_of_a_meeting_is_text_calendar(tenant_a, mworld):
     meeting = one_off(mworld)
     response = api_client(tenant_a, "read").get(f"/api/v1/meetings/{meeting.pk}/ics/")
@@ -156,3 +151,4 @@ def test_the_calendar_file_of_a_meeting_is_text_calendar(tenant_a, mworld):
     assert response["Content-Type"].startswith("text/calendar")
     text = b"".join(response).decode() if response.streaming else response.content.decode()
     assert "BEGIN:VCALENDAR" in text and "Budget escalation" in text
+    assert f"UID:{invitations.meeting_uid(meeting)}" in text.replace("\r\n ", "")
