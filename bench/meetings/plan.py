@@ -39,10 +39,31 @@ def reset(tenant) -> None:
 
     with tenant_context(tenant), transaction.atomic(), connection.cursor() as cursor:
         tid = tenant.pk
+        future = (
+            "SELECT id FROM meetings_meeting WHERE tenant_id = %s AND cadence_id IS NOT NULL"
+            " AND starts_at > %s"
+        )
+        now = timezone.now()
+        # The database has no ON DELETE CASCADE (Django cascades in Python): children first.
+        for table in (
+            "meetings_attendee",
+            "meetings_meetingaction",
+            "meetings_minutes",
+            "meetings_agendaitem",
+        ):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE tenant_id = %s AND meeting_id IN ({future})",
+                [tid, tid, now],
+            )
+        cursor.execute(
+            "UPDATE meetings_decision SET meeting_id = NULL WHERE tenant_id = %s"
+            f" AND meeting_id IN ({future})",
+            [tid, tid, now],
+        )
         cursor.execute(
             "DELETE FROM meetings_meeting WHERE tenant_id = %s AND cadence_id IS NOT NULL"
             " AND starts_at > %s",
-            [tid, timezone.now()],
+            [tid, now],
         )
         cursor.execute("DELETE FROM outbox_outboxmessage WHERE tenant_id = %s", [tid])
         cursor.execute("DELETE FROM outbox_duejob WHERE tenant_id = %s", [tid])
