@@ -41,6 +41,7 @@ def open_action_items(meeting) -> list[dict]:
                     "status": item.get_status_display(),
                 },
                 "presenter": _owner(item),
+                "audience": "customer",
                 "overdue": overdue,
             }
         )
@@ -59,6 +60,19 @@ def decisions_awaiting(meeting) -> list[dict]:
             "notes": _("Accountable: %(name)s, proposed %(day)s.")
             % {"name": d.accountable_name, "day": date_format(d.created_at, "j M Y")},
             "presenter": d.accountable_name,
+            "audience": "customer",
         }
         for d in decisions
     ]
+
+
+def visible_agenda(items, *, contact=None) -> list:
+    """The agenda items a reader may see, withdrawn ones left out: everything for staff and for a
+    contact who speaks for the customer; for anyone else (a purchaser's contact) only the items
+    meant for everyone invited, never the customer's action items or pending decisions."""
+    from customers.mandate import speaks_for_customer
+
+    items = [item for item in items if not item.withdrawn]
+    if contact is None or speaks_for_customer(contact):
+        return items
+    return [item for item in items if item.for_everyone]

@@ -34,6 +34,7 @@ from brm.calendar import ics
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Membership, Tenant, hash_token
 
+from .agenda import visible_agenda
 from .invitations import meeting_event, meeting_url
 from .models import Attendee, CalendarFeed, Meeting
 
@@ -150,8 +151,14 @@ def feed_meetings(membership: Membership, *, now: datetime | None = None):
 
 def feed_events(membership: Membership, *, now: datetime | None = None) -> list:
     portal = membership.is_portal
+    # A purchaser's feed leaves out the agenda items about the whole customer, as the portal does.
+    contact = getattr(membership, "contact", None) if portal else None
     return [
-        meeting_event(meeting, link=meeting_url(meeting, portal=portal))
+        meeting_event(
+            meeting,
+            link=meeting_url(meeting, portal=portal),
+            agenda=visible_agenda(list(meeting.agenda_items.all()), contact=contact),
+        )
         for meeting in feed_meetings(membership, now=now)
     ]
 

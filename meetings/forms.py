@@ -22,6 +22,7 @@ from .models import (
     Meeting,
     MeetingType,
     Weekday,
+    validate_day_in_range,
 )
 
 TIME_INPUT = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
@@ -125,7 +126,7 @@ class MeetingTimesForm(forms.Form):
     """When and where, in office time: the day, the start and the end."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    day = forms.DateField(label=_("Date"), widget=date_input())
+    day = forms.DateField(label=_("Date"), widget=date_input(), validators=[validate_day_in_range])
     start_time = forms.TimeField(label=_("Starts (office time)"), widget=TIME_INPUT)
     end_time = forms.TimeField(label=_("Ends (office time)"), widget=TIME_INPUT)
     location = forms.CharField(label=_("Location"), max_length=200, required=False)

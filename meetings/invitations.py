@@ -32,6 +32,7 @@ from brm.calendar import ics
 from brm.calendar.itip import itip_email
 from brm.outbox.models import OutboxMessage
 
+from .agenda import visible_agenda
 from .models import Attendee, Meeting
 
 logger = logging.getLogger(__name__)
@@ -262,10 +263,11 @@ def invitations_queue(meeting: Meeting, *, removed: Iterable[Attendee] = ()) -> 
             continue
         link = _link_for(meeting, attendee)
         updated = attendee.sent_sequence is not None and method == REQUEST
-        context = _email_context(meeting, attendee, method, link, agenda, updated)
+        theirs = visible_agenda(agenda, contact=attendee.contact)
+        context = _email_context(meeting, attendee, method, link, theirs, updated)
         itip_email(
             key=key,
-            event=meeting_event(meeting, attendees=named, link=link, agenda=agenda),
+            event=meeting_event(meeting, attendees=named, link=link, agenda=theirs),
             method=method,
             subject=_subject(meeting, method, updated),
             text=render_to_string("meetings/email/invitation.txt", context),

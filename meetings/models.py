@@ -10,6 +10,8 @@ office's local time, so a 10:00 review stays at 10:00 across a daylight-saving c
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,6 +24,18 @@ from brm.web.badges import badge_colours
 from customers.models import ActionItem, Contact, Customer
 
 DEFAULT_HORIZON_DAYS = 120
+# The dates a meeting or a cadence may take: far enough either way for any real plan, and inside
+# what every time zone can convert (a year 1 or 9999 date overflows a zone's offset).
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+DAY_RANGE_MESSAGE = _("Choose a date between 2000 and 2199.")
+
+
+def validate_day_in_range(value: date) -> None:
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise ValidationError(DAY_RANGE_MESSAGE)
+
+
 DEFAULT_REMINDER_DAYS = 2
 DEFAULT_MINUTES_DUE_WORKING_DAYS = 3
 
@@ -118,7 +132,7 @@ class Cadence(TenantOwnedModel):
         validators=[MinValueValidator(-1), MaxValueValidator(5)],
         help_text=_("1 to 5 for the first to fifth, -1 for the last (with a weekday)."),
     )
-    starts_on = models.DateField(_("first meeting on or after"))
+    starts_on = models.DateField(_("first meeting on or after"), validators=[validate_day_in_range])
     time_of_day = models.TimeField(_("time (office time)"))
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"),
@@ -381,6 +395,18 @@ class AgendaItem(TenantOwnedModel):
     # A proposal no provider makes any more (the action item was closed): kept, marked stale
     # until the meeting starts, so nothing typed on it is lost.
     withdrawn = models.BooleanField(default=False, editable=False)
+    # Changed by hand: a refresh no longer overwrites its title, notes or presenter.
+    edited = models.BooleanField(default=False, editable=False)
+
+    class Audience(models.TextChoices):
+        ALL = "all", _("Everyone invited")
+        CUSTOMER = "customer", _("Staff and those who speak for the customer")
+
+    # A proposal about the whole customer (its open action items, its decisions awaiting
+    # approval) is not for a purchaser's eyes: the portal, emails and feeds leave it out for them.
+    audience = models.CharField(
+        max_length=16, choices=Audience.choices, default=Audience.ALL, editable=False
+    )
     minutes = models.TextField(_("minutes"), blank=True)
 
     class Meta:
@@ -396,6 +422,10 @@ class AgendaItem(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def for_everyone(self) -> bool:
+        return self.audience == self.Audience.ALL
 
 
 class Minutes(TenantOwnedModel):

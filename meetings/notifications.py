@@ -27,6 +27,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from brm.hours.arithmetic import Calendar
+from brm.hours.selectors import office_calendar
 from brm.outbox.models import DueJob
 from brm.outbox.services import due_job_cancel, due_job_schedule, outbox_enqueue
 from brm.tenancy.context import current_tenant_id
@@ -34,6 +36,7 @@ from brm.tenancy.models import Membership, Tenant
 from customers.models import ActionItem, Contact
 
 from . import recurrence
+from .agenda import visible_agenda
 from .models import Attendee, Cadence, Decision, Meeting, Minutes, MissedCadence
 
 REMINDER = "meetings.reminder"
@@ -59,11 +62,14 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def working_days_after(day: date, count: int) -> date:
-    """The `count`-th working day (Monday to Friday) after `day`: Friday + 3 is Wednesday."""
+def working_days_after(day: date, count: int, calendar: Calendar | None = None) -> date:
+    """The `count`-th working day after `day` in the office's business calendar (brm.hours: its
+    working weekdays and holidays; Monday to Friday without one): Friday + 3 is Wednesday."""
+    weekdays = calendar.weekdays if calendar else frozenset(range(5))
+    holidays = calendar.holidays if calendar else frozenset()
     while count > 0:
         day += timedelta(days=1)
-        if day.weekday() < 5:
+        if day.weekday() in weekdays and day not in holidays:
             count -= 1
     return day
 
@@ -119,7 +125,7 @@ def _readers(meeting: Meeting):
     return (
         meeting.attendees.filter(removed_at__isnull=True)
         .exclude(email="")
-        .select_related("contact__membership", "member__user")
+        .select_related("contact__membership", "contact__customer", "member__user")
     )
 
 
@@ -130,12 +136,14 @@ def _agenda(meeting: Meeting) -> list:
 # The jobs of one meeting -------------------------------------------------------------------------
 
 
+# The keys carry the time and the SEQUENCE: a meeting moved away and back is at a higher
+# SEQUENCE, so it gets fresh jobs instead of the ones cancelled when it moved away.
 def reminder_key(meeting: Meeting) -> str:
-    return f"meetings.reminder:{meeting.pk}:{_stamp(meeting.starts_at)}"
+    return f"meetings.reminder:{meeting.pk}:{_stamp(meeting.starts_at)}:s{meeting.sequence}"
 
 
 def minutes_due_key(meeting: Meeting) -> str:
-    return f"meetings.minutes-due:{meeting.pk}:{_stamp(meeting.ends_at)}"
+    return f"meetings.minutes-due:{meeting.pk}:{_stamp(meeting.ends_at)}:s{meeting.sequence}"
 
 
 def meeting_jobs_follow(meeting: Meeting, *, now: datetime | None = None) -> None:
@@ -166,7 +174,7 @@ def meeting_jobs_follow(meeting: Meeting, *, now: datetime | None = None) -> Non
         ended = timezone.localtime(meeting.ends_at, zone).date()
         wanted[minutes_due_key(meeting)] = (
             MINUTES_DUE,
-            _at(working_days_after(ended, rules.minutes_due_working_days), zone),
+            _at(working_days_after(ended, rules.minutes_due_working_days, office_calendar()), zone),
             {"ends_at": _stamp(meeting.ends_at)},
         )
     stale = (
@@ -240,7 +248,7 @@ def meeting_reminder_send(meeting: Meeting, *, starts_at: str, now: datetime | N
                 "meeting": meeting,
                 "attendee": attendee,
                 "when": when,
-                "agenda": agenda,
+                "agenda": visible_agenda(agenda, contact=attendee.contact),
                 "link": _meeting_link(office, meeting, attendee),
             },
         )
@@ -430,7 +438,7 @@ def minutes_published_notify(minutes: Minutes) -> None:
                 "minutes": minutes,
                 "attendee": attendee,
                 "when": when,
-                "agenda": agenda,
+                "agenda": visible_agenda(agenda, contact=attendee.contact),
                 "decisions": decisions,
                 "link": _meeting_link(office, meeting, attendee),
             },

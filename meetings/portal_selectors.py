@@ -42,9 +42,13 @@ def published_minutes(meeting: Meeting) -> Minutes | None:
     return minutes if minutes.status == Minutes.Status.PUBLISHED else None
 
 
-def portal_agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
-    """The agenda as the business sees it: what is still proposed, in order."""
-    return meeting.agenda_items.filter(withdrawn=False).order_by("position", "pk")
+def portal_agenda(meeting: Meeting, scope: PortalScope) -> QuerySet[AgendaItem]:
+    """The agenda as the business sees it: what is still proposed, in order; for a purchaser
+    without the items about the whole customer (its action items, its pending decisions)."""
+    items = meeting.agenda_items.filter(withdrawn=False)
+    if not scope.whole_customer:
+        items = items.filter(audience=AgendaItem.Audience.ALL)
+    return items.order_by("position", "pk")
 
 
 def portal_attendees(meeting: Meeting) -> QuerySet[Attendee]:

@@ -91,7 +91,7 @@ def meeting_detail(request, pk):
             "scope": scope,
             "meeting": meeting,
             "attendees": list(selectors.portal_attendees(meeting)),
-            "agenda": list(selectors.portal_agenda(meeting)),
+            "agenda": list(selectors.portal_agenda(meeting, scope)),
             "minutes": minutes,
             "decisions": decisions,
             "title": meeting.title,

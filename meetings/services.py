@@ -74,7 +74,15 @@ MEETING_FIELDS = (
     "organiser",
 )
 # A change of any of these is a change calendars must hear of (a new SEQUENCE).
-CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "location", "online_url", "status")
+CALENDAR_FIELDS = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "location",
+    "online_url",
+    "status",
+    "organiser",
+)
 DECISION_FIELDS = (
     "customer",
     "meeting",
@@ -240,7 +248,8 @@ def attendees_add(
 def attendee_remove(*, attendee: Attendee, actor) -> Attendee:
     """Uninvite one person: they (only) get a cancellation."""
     meeting = Meeting.objects.select_for_update().get(pk=attendee.meeting_id)
-    _check_open(meeting)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Attendees are uninvited from a planned meeting only."))
     if attendee.removed_at is not None:
         return attendee
     attendee.removed_at = timezone.now()
@@ -288,8 +297,8 @@ def agenda_refresh(meeting: Meeting, *, now: datetime | None = None) -> int:
 
     Each registered provider proposes items (open and overdue action items, decisions awaiting
     approval, the last SLA results, the agreement's review date, and what later areas add). A
-    proposal already on the agenda is updated in place (its notes taken over only while nobody
-    wrote minutes on it); a new one is appended; one no longer proposed is marked withdrawn.
+    proposal already on the agenda is updated in place (title, notes and presenter, unless someone
+    changed it by hand); a new one is appended; one no longer proposed is marked withdrawn.
     Items added by hand are never touched. Returns how many items were added or changed.
     """
     now = now or timezone.now()
@@ -314,6 +323,11 @@ def agenda_refresh(meeting: Meeting, *, now: datetime | None = None) -> int:
         seen.add((source, key))
         notes = str(proposal.get("notes", ""))
         presenter = str(proposal.get("presenter", ""))[:200]
+        audience = (
+            AgendaItem.Audience.CUSTOMER
+            if proposal.get("audience") == AgendaItem.Audience.CUSTOMER
+            else AgendaItem.Audience.ALL
+        )
         item = existing.get((source, key))
         if item is None:
             fresh.append(
@@ -326,18 +340,24 @@ def agenda_refresh(meeting: Meeting, *, now: datetime | None = None) -> int:
                     presenter=presenter,
                     source=source,
                     source_key=key,
+                    audience=audience,
                 )
             )
             position += 1
             touched += 1
-        elif (item.title, item.notes, item.presenter, item.withdrawn) != (
+        elif item.withdrawn or item.audience != audience:
+            item.withdrawn, item.audience = False, audience
+            if not item.edited:
+                item.title, item.notes, item.presenter = title, notes, presenter
+            item.save(update_fields=["title", "notes", "presenter", "withdrawn", "audience"])
+            touched += 1
+        elif not item.edited and (item.title, item.notes, item.presenter) != (
             title,
             notes,
             presenter,
-            False,
         ):
-            item.title, item.notes, item.presenter, item.withdrawn = title, notes, presenter, False
-            item.save(update_fields=["title", "notes", "presenter", "withdrawn"])
+            item.title, item.notes, item.presenter = title, notes, presenter
+            item.save(update_fields=["title", "notes", "presenter"])
             touched += 1
     AgendaItem.objects.bulk_create(fresh)
     for marker, item in existing.items():
@@ -380,12 +400,21 @@ def agenda_item_add(
 
 @transaction.atomic
 def agenda_item_update(*, item: AgendaItem, actor, **data) -> AgendaItem:
+    """Change an agenda item (minutes go through minutes_save, once the meeting is held). A
+    proposed item changed by hand is no longer overwritten by a refresh."""
+    _check_open(item.meeting)
+
+    def check(instance, changes):
+        if instance.source_key and set(changes) & {"title", "notes", "presenter"}:
+            instance.edited = True
+
     audited_update(
         item,
         actor=actor,
         action="agenda_item.updated",
         data=data,
-        fields=("title", "notes", "presenter", "position", "minutes"),
+        fields=("title", "notes", "presenter", "position"),
+        check=check,
     )
     return item
 
@@ -943,13 +972,20 @@ def _cadence_follow(cadence: Cadence, changes: dict, actor) -> None:
                     attendee.removed_at = now
                     attendee.save(update_fields=["removed_at"])
                     removed.append(attendee)
+            returning = set(
+                meeting.attendees.filter(removed_at__isnull=False)
+                .exclude(pk__in=[a.pk for a in removed])
+                .values_list("pk", flat=True)
+            )
             added = _add_attendees(meeting, contacts, members)
         else:
-            added = []
-        if changed:
+            returning, added = set(), []
+        # Someone invited again holds our CANCEL at this SEQUENCE: only a higher one reaches them.
+        comes_back = any(a.pk in returning for a in added)
+        if changed or comes_back:
             for k, v in values.items():
                 setattr(meeting, k, v)
-            if set(changed) & set(CALENDAR_FIELDS):
+            if comes_back or set(changed) & set(CALENDAR_FIELDS):
                 _raise_sequence(meeting)
             meeting.save()
         if changed or removed or added:
@@ -1054,6 +1090,8 @@ def cadences_from_agreement(*, agreement: Agreement, actor) -> tuple[list[Cadenc
     """Make a cadence for each engagement row of the agreement in force (the agreement page's
     action). Idempotent: a row whose cadence exists (same meeting type and name) is skipped.
     Returns (made, already there)."""
+    # One maker at a time (a double click): the second finds the first one's cadences.
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     version = agreement_in_force_version(agreement)
     if version is None:
         raise ValidationError(
