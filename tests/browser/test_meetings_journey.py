@@ -60,7 +60,8 @@ def test_a_review_is_made_from_the_agreement_held_minuted_and_its_decision_appro
     _click(page, page.get_by_role("link", name="Finance"))
     screenshot("meetings-journey-01-agreement")
     _click(page, page.get_by_role("link", name="Make cadences from the agreement"))
-    assert page.get_by_role("heading", name="Make cadences from the agreement with Finance")
+    heading = page.get_by_role("heading", name="Make cadences from the agreement with Finance")
+    assert heading.is_visible()
     assert in_tenant(tenant, lambda: Cadence.objects.filter(customer=finance).count()) == 0
     screenshot("meetings-journey-02-make-cadences-confirm")
     _click(page, page.get_by_role("button", name="Make the cadences"))
