@@ -78,14 +78,12 @@ def history_rows(events: Iterable[AuditEvent], hide_for: dict | None = None) -> 
     for event in events:
         model = _model(event.object_type)
         verb = event.action.rsplit(".", 1)[-1]
+        # An action without a word of its own reads as words ("attendees_added": "attendees added").
+        said = VERBS.get(verb, verb.replace("_", " "))
         rows.append(
             {
                 "event": event,
-                "what": (
-                    f"{capfirst(model._meta.verbose_name)} {VERBS.get(verb, verb)}"
-                    if model
-                    else event.action
-                ),
+                "what": (f"{capfirst(model._meta.verbose_name)} {said}" if model else event.action),
                 "created": verb == "created",
                 "changes": change_rows(model, event.changes, hide_for.get(model, ())),
             }
