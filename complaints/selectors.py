@@ -335,7 +335,7 @@ def complaint_measures(
     target, escalations per level (those made in the period), reopen rate, confirmed versus
     deemed accepted, by category, root cause and severity.
 
-    Five queries whatever the number of complaints (two more without `cal`).
+    Four queries whatever the number of complaints (two more without `cal`).
     """
     cal = cal or office_calendar()
     begin, finish = _period_bounds(start, end, cal.zone)
