@@ -177,6 +177,21 @@ class TestMarks:
         run_due(tenant_a, complaint.resolve_due_at + timedelta(minutes=1))
         assert refetch(complaint).resolve_breached
 
+    def test_a_holiday_added_later_moves_the_breach_and_it_still_happens_once(
+        self, tenant_a, world, clock
+    ):
+        clock.set(local(2027, 3, 2, 9))
+        complaint = working(world, receive(world, severity="critical"))  # due Wed 3rd, 17:00
+        Holiday.objects.create(date=local(2027, 3, 3).date(), name="Office closed")
+        run_due(tenant_a, local(2027, 3, 3, 17, 1))
+        complaint = refetch(complaint)
+        assert not complaint.resolve_breached  # the old job found its time gone
+        assert complaint.resolve_due_at == local(2027, 3, 4, 17)
+        run_due(tenant_a, local(2027, 3, 4, 17, 1))
+        complaint = refetch(complaint)
+        assert complaint.resolve_breached and complaint.level == 2
+        assert len(_events(complaint, "breached")) == 1
+
     def test_a_paused_clock_breaches_nothing_and_is_due_again_when_it_runs(
         self, tenant_a, world, clock
     ):

@@ -82,3 +82,11 @@ def test_another_offices_member_sees_none_of_this_offices_complaints(world, tena
     receive(world)
     with in_tenant(tenant_b):
         assert complaints_visible_to(admin_b).count() == 0
+
+
+def test_the_services_do_not_find_another_offices_complaint(world, tenant_b, admin_b):
+    from complaints.models import Complaint
+
+    complaint = receive(world)
+    with in_tenant(tenant_b), pytest.raises(Complaint.DoesNotExist):
+        services.complaint_acknowledge(complaint=complaint, actor=admin_b)
