@@ -22,7 +22,7 @@ from brm.api.models import ApiKey
 from brm.hours.arithmetic import ZERO, Calendar
 from brm.hours.selectors import office_calendar
 from brm.tenancy.context import current_tenant_id
-from brm.tenancy.models import Membership, Tenant
+from brm.tenancy.models import Membership, Role, Tenant
 from customers.selectors import portal_scope
 
 from .clock import ACKNOWLEDGE, BREACH, RESOLVE, business_time_used, mark_due, targets_of
@@ -93,6 +93,38 @@ def complaint_list(who: Membership | ApiKey) -> QuerySet[Complaint]:
 def category_list(*, offered_only: bool = False) -> QuerySet[ComplaintCategory]:
     qs = ComplaintCategory.objects.order_by("position", "name")
     return qs.filter(is_active=True) if offered_only else qs
+
+
+def complaint_get(who: Membership | ApiKey, pk) -> Complaint:
+    """One complaint `who` may see, with what its page shows; Complaint.DoesNotExist for one
+    that does not exist, is another office's or is not theirs to see (a view answers 404 for
+    all three alike)."""
+    return complaint_list(who).select_related("rm_concerned").get(pk=pk)
+
+
+def level_people(complaint: Complaint, level: int | None = None) -> list[Membership]:
+    """Who stands at a level of the complaint's route (its own level by default): 1 the
+    customer's relationship manager, 2 the IT managers, 3 the steering group; active members
+    only, and never the relationship manager a complaint is about."""
+    level = level or complaint.level
+    if level == 1:
+        rm = complaint.customer.relationship_manager
+        people = [rm] if rm is not None and rm.is_active else []
+    else:
+        role = Role.IT_MANAGER if level == 2 else Role.STEERING
+        people = list(
+            Membership.objects.filter(role=role, is_active=True)
+            .select_related("user")
+            .order_by("pk")
+        )
+    return [m for m in people if m.pk != complaint.rm_concerned_id]
+
+
+def complaint_route(complaint: Complaint) -> list[tuple[int, list[Membership]]]:
+    """The route as the raiser follows it: each level from the one it started at, with the
+    people there (a complaint about the RM has no level 1). Two queries."""
+    first = 2 if complaint.about_rm else 1
+    return [(level, level_people(complaint, level)) for level in range(first, 4)]
 
 
 # The policy ------------------------------------------------------------------------------------

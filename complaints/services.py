@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brm.api.models import ApiKey
-from brm.audit.services import audit_record
+from brm.audit.services import audit_record, audited_update
 from brm.hours.arithmetic import Calendar, add_business_time
 from brm.hours.selectors import office_calendar
 from brm.outbox.services import due_job_schedule, outbox_enqueue
@@ -194,29 +194,13 @@ def staff_url(complaint: Complaint) -> str:
     return _url("complaints:complaint_detail", "complaints/", complaint)
 
 
-def level_people(complaint: Complaint) -> list[Membership]:
-    """Who stands at the complaint's level of the route: 1 the customer's relationship manager,
-    2 the IT managers, 3 the steering group (active members; never the RM it is about)."""
-    if complaint.level == 1:
-        rm = complaint.customer.relationship_manager
-        people = [rm] if rm is not None and rm.is_active else []
-    else:
-        role = Role.IT_MANAGER if complaint.level == 2 else Role.STEERING
-        people = list(
-            Membership.objects.filter(role=role, is_active=True)
-            .select_related("user")
-            .order_by("pk")
-        )
-    return [m for m in people if m.pk != complaint.rm_concerned_id]
-
-
 def _watchers(complaint: Complaint) -> list[Membership]:
     """Who hears of the complaint's clock and replies: its owner, or the people at its level
     while it has none."""
     owner = complaint.owner
     if owner is not None and owner.is_active and owner.pk != complaint.rm_concerned_id:
         return [owner]
-    return level_people(complaint)
+    return selectors.level_people(complaint)
 
 
 def _email_staff(complaint: Complaint, people, key: str, subject: str, text: str) -> None:
@@ -504,7 +488,7 @@ def complaint_receive(
     audit_record(actor=_user(actor), action="complaint.received", obj=complaint)
     _email_staff(
         complaint,
-        level_people(complaint),
+        selectors.level_people(complaint),
         f"complaint-received:{complaint.pk}",
         _subject(complaint, _("a new complaint from %(customer)s") % {"customer": customer.name}),
         _(
@@ -557,6 +541,31 @@ def complaint_acknowledge(*, complaint: Complaint, actor: Actor, message: str = 
         _subject(complaint, _("your complaint is being handled")),
         text,
     )
+    return complaint
+
+
+# What a complaint is about, as staff correct it (not its severity: that has a reason and moves
+# the targets; not its raiser or customer: those say whose complaint it is).
+EDITABLE_FIELDS = ("subject", "description", "desired_outcome", "category", "service")
+
+
+@transaction.atomic
+def complaint_update(*, complaint: Complaint, actor: Actor, **data) -> Complaint:
+    """Correct what the complaint is about (EDITABLE_FIELDS), audited; refused once closed."""
+    complaint = _locked(complaint)
+    _check_staff(complaint, actor)
+    if complaint.is_closed:
+        raise ValidationError(_("This complaint is closed."))
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This cannot be changed here.") for name in sorted(unknown)})
+    category = data.get("category")
+    if category is not None and category.pk != complaint.category_id and not category.is_active:
+        raise ValidationError({"category": _("This category is no longer offered.")})
+    for name in ("subject", "description", "desired_outcome"):
+        if name in data:
+            data[name] = (data[name] or "").strip()
+    audited_update(complaint, actor=_user(actor), action="complaint.updated", data=data)
     return complaint
 
 
@@ -974,10 +983,10 @@ def _escalate(
         changes={"level": [escalation.from_level, escalation.to_level]},
     )
     why = escalation.get_reason_display()
-    people = [owner] if owner is not None else level_people(complaint)
+    people = [owner] if owner is not None else selectors.level_people(complaint)
     if complaint.level == MAX_LEVEL:
         # The whole steering group hears of a complaint that reaches it, owner or not.
-        people = list({m.pk: m for m in [*people, *level_people(complaint)]}.values())
+        people = list({m.pk: m for m in [*people, *selectors.level_people(complaint)]}.values())
     _email_staff(
         complaint,
         people,
@@ -1290,7 +1299,7 @@ def clock_mark_reached(
         return
     people = _watchers(complaint)
     if target == RESOLVE:  # at the top of the route: the whole steering group hears of it
-        people = list({m.pk: m for m in [*people, *level_people(complaint)]}.values())
+        people = list({m.pk: m for m in [*people, *selectors.level_people(complaint)]}.values())
     _email_staff(
         complaint,
         people,

@@ -305,3 +305,43 @@ def test_the_timeline_has_every_step_in_order(world, clock):
         "confirmed",
     ]
     assert clock.now - complaint.received_at == timedelta(minutes=15)
+
+
+def test_staff_correct_what_a_complaint_is_about_and_it_is_audited(world):
+    complaint = receive(world)
+    complaint = services.complaint_update(
+        complaint=complaint, actor=world.rm, subject="Payroll run failed twice", category=None
+    )
+    assert complaint.subject == "Payroll run failed twice" and complaint.category is None
+    assert_audited(world.customer.tenant, "complaint.updated")
+
+
+def test_the_severity_and_the_raiser_are_not_changed_as_corrections(world):
+    complaint = receive(world)
+    with pytest.raises(ValidationError) as caught:
+        services.complaint_update(complaint=complaint, actor=world.rm, severity="low")
+    assert "severity" in caught.value.message_dict
+    with pytest.raises(ValidationError):
+        services.complaint_update(complaint=complaint, actor=world.rm, subject="")
+
+
+def test_the_route_names_the_people_at_each_level(world):
+    from complaints.selectors import complaint_route
+
+    route = complaint_route(receive(world))
+    assert [level for level, _people in route] == [1, 2, 3]
+    assert route[0][1] == [world.rm]
+    assert set(route[1][1]) == {world.it_manager, world.second_it_manager}
+    assert set(route[2][1]) == set(world.steering)
+    about = complaint_route(receive(world, about_rm=True))
+    assert [level for level, _people in about] == [2, 3]
+
+
+def test_a_complaint_is_got_only_by_who_may_see_it(world):
+    from complaints.models import Complaint
+    from complaints.selectors import complaint_get
+
+    about = receive(world, about_rm=True)
+    assert complaint_get(world.it_manager, about.pk) == about
+    with pytest.raises(Complaint.DoesNotExist):
+        complaint_get(world.rm, about.pk)
