@@ -241,3 +241,33 @@ def sla_measured_agreement(customer, *, text: str = "", days_in_force: int = 300
             actor=None,
         )
         return line, measurement
+
+
+# Complaints --------------------------------------------------------------------------------------
+
+
+class ComplaintCategoryFactory(TenantFactory):
+    class Meta:
+        model = "complaints.ComplaintCategory"
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+
+
+def received_complaint(customer, *, actor=None, **values):
+    """A complaint of `customer` received through the service (so it has its reference, targets
+    and running clock), entered by the customer's relationship manager for its business manager
+    unless told otherwise; made in the customer's tenant, as the pages' tests need."""
+    from complaints import services
+
+    data = {
+        "subject": "The payroll run failed",
+        "description": "Salaries were late.",
+        "severity": "medium",
+    }
+    if "raiser_contact" not in values and "raiser_email" not in values:
+        data["raiser_contact"] = customer.business_manager
+    data.update(values)
+    with tenant_context(customer.tenant_id):
+        return services.complaint_receive(
+            actor=actor or customer.relationship_manager, customer=customer, **data
+        )
