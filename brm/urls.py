@@ -16,6 +16,7 @@ tenant_patterns = [
     path("", include("agreements.pdf_urls")),
     path("portal/agreements/", include("agreements.pdf_urls_portal")),
     path("", include("meetings.feed_urls")),
+    path("", include("complaints.urls")),
 ]
 
 urlpatterns = [
