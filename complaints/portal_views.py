@@ -44,7 +44,12 @@ def _not_linked(request):
 
 def _complaint_or_404(request, pk) -> Complaint:
     try:
-        return selectors.complaint_get(request.membership, pk)
+        # complaint_get's complaint, with the relationship manager the route names (level 1).
+        return (
+            selectors.complaint_list(request.membership)
+            .select_related("rm_concerned", "customer__relationship_manager__user")
+            .get(pk=pk)
+        )
     except Complaint.DoesNotExist:
         raise Http404(_("No such complaint.")) from None
 
@@ -119,7 +124,7 @@ def procedure(request):
                 (Severity(severity).label, values)
                 for severity, values in selectors.complaint_policy().items()
             ],
-            "calendar": office_calendar(),
+            "calendar": office_calendar(tenant=request.tenant),
             "rm": rm,
             "title": _("How we handle complaints"),
         },
@@ -136,7 +141,9 @@ def complaint_detail(request, pk):
         {
             "complaint": complaint,
             "timeline": selectors.complaint_timeline(complaint, for_raiser=True),
-            "clock": selectors.complaint_clock(complaint),
+            "clock": selectors.complaint_clock(
+                complaint, cal=office_calendar(tenant=request.tenant)
+            ),
             "route": selectors.complaint_route(complaint),
             "can_reply": not complaint.is_closed,
             "can_escalate": complaint.is_open and complaint.level < MAX_LEVEL,

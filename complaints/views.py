@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from brm.hours.selectors import office_calendar
 from brm.tenancy.models import Role
 from brm.web.access import admin_required, roles_required, staff_required, write_required
 from brm.web.pages import confirm_then, form_page, get_only, list_context, tenant_url
@@ -50,7 +51,12 @@ def _crumbs(request, complaint=None) -> list[tuple[str, str]]:
 
 def _complaint_or_404(request, pk) -> Complaint:
     try:
-        return selectors.complaint_get(request.membership, pk)
+        # complaint_get's complaint, with the relationship manager the route names (level 1).
+        return (
+            selectors.complaint_list(request.membership)
+            .select_related("rm_concerned", "customer__relationship_manager__user")
+            .get(pk=pk)
+        )
     except Complaint.DoesNotExist:
         raise Http404(_("No such complaint.")) from None
 
@@ -77,8 +83,13 @@ def _posted(request):
 # The list ----------------------------------------------------------------------------------------
 
 
-def _with_clocks(page):
-    clocks = selectors.complaint_clocks(page.object_list)
+def _calendar(request):
+    # The office is the request's: no query for it when the office has no calendar row.
+    return office_calendar(tenant=request.tenant)
+
+
+def _with_clocks(request, page):
+    clocks = selectors.complaint_clocks(page.object_list, cal=_calendar(request))
     for complaint in page.object_list:
         complaint.clock = clocks[complaint.pk]
 
@@ -93,7 +104,7 @@ def complaint_list(request):
         ordering = listing.DEFAULT_ORDERING
     complaints = listing.complaint_page_list(request.membership, filters=filters, ordering=ordering)
     context = list_context(request, complaints, ordering)
-    _with_clocks(context["page"])
+    _with_clocks(request, context["page"])
     return render(
         request,
         "complaints/complaint_list.html",
@@ -106,7 +117,7 @@ def complaint_list(request):
 def steering_view(request):
     """The complaints that reached the IT steering group (level 3)."""
     context = list_context(request, listing.steering_list(request.membership))
-    _with_clocks(context["page"])
+    _with_clocks(request, context["page"])
     return render(request, "complaints/steering.html", context)
 
 
@@ -176,7 +187,7 @@ def complaint_detail(request, pk):
         {
             "complaint": complaint,
             "timeline": selectors.complaint_timeline(complaint),
-            "clock": selectors.complaint_clock(complaint),
+            "clock": selectors.complaint_clock(complaint, cal=_calendar(request)),
             "route": selectors.complaint_route(complaint),
             "files": list(
                 ComplaintAttachment.objects.filter(complaint=complaint, message=None).order_by(
