@@ -95,5 +95,5 @@ def customer_panel(who: Membership, customer) -> dict:
         ),
         latest=Max("received_at"),
     )
-    latest = list(mine.order_by("-received_at", "-pk")[:3]) if counts["total"] else []
+    latest = list(mine.order_by("-received_at", "-pk")[:3])
     return {**counts, "latest_complaints": latest}
