@@ -44,6 +44,7 @@ def _office():
     purchaser.user.set_password(PASSWORD)
     purchaser.user.save()
     assert in_tenant(tenant, lambda: Contact.objects.get(pk=paul.pk).membership_id)
+    make_member(tenant, Role.ADMIN, email="ada@acme.example", password=PASSWORD, name="Ada Admin")
     return tenant, rm, it_manager
 
 
@@ -121,3 +122,20 @@ def test_a_purchasers_complaint_escalates_on_breach_is_resolved_and_confirmed(li
     _shot(paul, "complaints-portal-confirmed")
     complaint = in_tenant(tenant, lambda: Complaint.objects.get())
     assert (complaint.status, complaint.rating) == (Complaint.Status.CLOSED_CONFIRMED, 4)
+
+    # The office's other complaint pages pass the same checks: the steering group's view, the
+    # policy, the categories, recording a complaint, the customer page's panel, the procedure.
+    ada = _person(browser, base, "ada@acme.example")
+    for path in (
+        "complaints/steering/",
+        "complaints/policy/",
+        "complaints/categories/",
+        "complaints/categories/new/",
+        "complaints/new/",
+        f"customers/{complaint.customer_id}/",
+    ):
+        ada.goto(f"{base}/t/acme/{path}")
+        assert ada.get_by_role("heading", level=1).is_visible(), path
+    _shot(ada, "complaints-customer-panel")
+    paul.goto(f"{base}/t/acme/portal/complaints/procedure/")
+    _shot(paul, "complaints-portal-procedure")
