@@ -7,7 +7,7 @@ from complaints import services
 from complaints.models import Complaint, ComplaintCategory, ComplaintPolicy
 from tests.complaints.conftest import receive, working
 from tests.complaints.pages import body, signed_in, url
-from tests.kit import in_tenant, refreshed
+from tests.kit import assert_page_queries, in_tenant, refreshed
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +141,26 @@ def test_the_customer_page_shows_the_complaints_panel_without_those_about_the_rm
     assert f"{url(tenant_a, 'complaint_list')}?customer={world.customer.pk}" in page
     page = body(signed_in(client, world.it_manager).get(path))
     assert "About the RM" in page and "2 open" in page
+
+
+# The count, the page of complaints, the office calendar (its row, its holidays) and the
+# clocks' spans of the page.
+STEERING_QUERIES = 5
+
+
+def test_the_steering_view_reads_the_same_number_of_queries_with_more_complaints(
+    client, tenant_a, world
+):
+    def at_level_3():
+        with in_tenant(tenant_a):
+            complaint = working(world, receive(world))
+            services.complaint_escalate(complaint=complaint, actor=world.rm, note="IT")
+            services.complaint_escalate(complaint=complaint, actor=world.it_manager, note="SG")
+
+    at_level_3()
+    signed_in(client, world.steering[0])
+    path = url(tenant_a, "steering")
+    assert_page_queries(client, path, own=STEERING_QUERIES)
+    for _ in range(3):
+        at_level_3()
+    assert_page_queries(client, path, own=STEERING_QUERIES)

@@ -105,3 +105,21 @@ def test_every_portal_user_reads_the_published_procedure(client, tenant_a, world
     assert "How we handle complaints" in page
     assert "16 h" in page  # critical: resolved within 16 business hours
     assert "The IT steering group" in page
+
+
+# The scope once more (complaints_visible_to reads it), the count and the page of complaints.
+PORTAL_LIST = 3
+
+
+def test_the_portal_list_reads_the_same_number_of_queries_with_more_complaints(
+    client, tenant_a, world
+):
+    with in_tenant(tenant_a):
+        receive(world, raiser_contact=world.paul)
+    path = url(tenant_a, "portal_complaint_list")
+    signed_in(client, world.business_manager)
+    assert_page_queries(client, path, own=PORTAL_LIST, shell=PORTAL_SHELL_QUERIES)
+    with in_tenant(tenant_a):
+        for contact in (world.paul, world.anna, world.bea):
+            receive(world, raiser_contact=contact)
+    assert_page_queries(client, path, own=PORTAL_LIST, shell=PORTAL_SHELL_QUERIES)
