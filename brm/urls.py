@@ -17,6 +17,7 @@ tenant_patterns = [
     path("portal/agreements/", include("agreements.pdf_urls_portal")),
     path("", include("meetings.feed_urls")),
     path("", include("meetings.urls")),
+    path("", include("complaints.urls")),
 ]
 
 urlpatterns = [

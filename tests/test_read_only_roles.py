@@ -57,11 +57,35 @@ PORTAL_ONLY = {
     "meetings:portal_decision": _PORTAL,
     "meetings:portal_decision_approve": _PORTAL,
     "meetings:portal_decision_reject": _PORTAL,
+    "complaints:portal_complaint_list": _PORTAL,
+    "complaints:portal_complaint_create": _PORTAL,
+    "complaints:portal_procedure": _PORTAL,
+    "complaints:portal_complaint": _PORTAL,
+    "complaints:portal_reply": _PORTAL,
+    "complaints:portal_escalate": _PORTAL,
+    "complaints:portal_confirm": _PORTAL,
+    "complaints:portal_reject": _PORTAL,
+    "complaints:portal_attachment_download": _PORTAL,
 }
 # Pages a role may read that still narrow by the object: the recorded roles are the most they
 # allow, so a GET may be refused as well as shown.
 NARROWED_BY_OBJECT = {
     "customers:action_item_done": "only the writing roles and the item's own staff owner",
+    **{
+        f"complaints:{action}": "the writing roles, and the steering group at level 3 only"
+        for action in (
+            "acknowledge",
+            "assign",
+            "severity",
+            "wait",
+            "resume",
+            "reply",
+            "note",
+            "attach",
+            "escalate",
+            "resolve",
+        )
+    },
 }
 # Pages whose POST only reads, so a read-only role may use it (the walk still checks that
 # nothing is written).

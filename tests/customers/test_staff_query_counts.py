@@ -29,10 +29,11 @@ pytestmark = pytest.mark.django_db
 CUSTOMER_LIST = 4
 # Customer page: the customer, then one query per panel (RM assignments, services consumed,
 # purchasers, contacts, expectations, register, history), two for open action items (the
-# first ten, their count), one for the agreement panel (agreements area, registered) and five
+# first ten, their count), one for the agreement panel (agreements area, registered), five
 # for the meetings panel (meetings area: the agreement in force, the next meeting, the last
-# review, the cadence adherence, the missed cadences).
-CUSTOMER_PAGE = 16
+# review, the cadence adherence, the missed cadences) and two for the complaints panel
+# (complaints area: the counts, the latest three).
+CUSTOMER_PAGE = 18
 # Action items: the customers (filter choices), count, rows.
 ACTION_ITEM_LIST = 3
 # Coverage: overall (2), per RM (3), the two lists and their counts (4).
