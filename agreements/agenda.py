@@ -8,26 +8,38 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from brm.web.registry import agenda_providers
+
 from . import periods
-from .models import Agreement, SlaMeasurement
+from .models import Agreement, AgreementVersion, SlaMeasurement
 from .selectors import sla_lines, version_in_force
 
 
 def _agreement(meeting) -> Agreement | None:
-    return Agreement.objects.filter(customer_id=meeting.customer_id).first()
+    """The customer's agreement: looked up once for both providers and every occurrence of a
+    cadence being planned (agenda_providers.run)."""
+    return agenda_providers.memo(
+        ("agreements.agreement", meeting.customer_id),
+        lambda: Agreement.objects.filter(customer_id=meeting.customer_id).first(),
+    )
+
+
+def _version_and_lines(agreement: Agreement) -> tuple[AgreementVersion | None, list]:
+    def compute():
+        version = version_in_force(agreement)
+        return version, list(sla_lines(version)) if version else []
+
+    return agenda_providers.memo(("agreements.version", agreement.pk), compute)
 
 
 def sla_results(meeting) -> list[dict]:
     """The SLA lines of the version in force with the last finished month's (or quarter's)
     results: met, not met or not measured."""
     agreement = _agreement(meeting)
-    version = version_in_force(agreement) if agreement else None
-    if version is None:
+    version, lines = _version_and_lines(agreement) if agreement else (None, [])
+    if version is None or not lines:
         return []
     today = timezone.localtime(meeting.starts_at, meeting.customer.tenant.zone).date()
-    lines = list(sla_lines(version))
-    if not lines:
-        return []
     wanted = {line.key: periods.last_finished(line.period, today) for line in lines}
     found = {
         (m.line_key, m.period_start): m

@@ -188,14 +188,20 @@ def _attendee_values(contact: Contact | None = None, member: Membership | None =
 
 
 def _add_attendees(
-    meeting: Meeting, contacts: Iterable[Contact], members: Iterable[Membership]
+    meeting: Meeting,
+    contacts: Iterable[Contact],
+    members: Iterable[Membership],
+    *,
+    present: dict | None = None,
 ) -> list[Attendee]:
     """Invite contacts and staff not yet invited (one insert for all), and bring back removed
-    ones. Returns the attendees added or brought back."""
-    present = {
-        ("c", a.contact_id) if a.contact_id else ("m", a.member_id): a
-        for a in meeting.attendees.all()
-    }
+    ones. Returns the attendees added or brought back. `present` is the meeting's attendees by
+    contact or member when the caller knows them (a meeting just made has none)."""
+    if present is None:
+        present = {
+            ("c", a.contact_id) if a.contact_id else ("m", a.member_id): a
+            for a in meeting.attendees.all()
+        }
     wanted: list[tuple[tuple[str, int], dict]] = []
     for contact in contacts:
         _check_contact(meeting.customer, contact)
@@ -302,16 +308,25 @@ def agenda_refresh(meeting: Meeting, *, now: datetime | None = None) -> int:
     Items added by hand are never touched. Returns how many items were added or changed.
     """
     now = now or timezone.now()
-    if meeting.status != Meeting.Status.PLANNED or meeting.starts_at <= now:
+    if not _proposals_wanted(meeting, now):
         return 0
-    proposals = agenda_providers.proposals(meeting)
     existing = {
         (item.source, item.source_key): item for item in meeting.agenda_items.exclude(source_key="")
     }
+    return _agenda_propose(meeting, now=now, existing=existing, position=_next_position(meeting))
+
+
+def _proposals_wanted(meeting: Meeting, now: datetime) -> bool:
+    return meeting.status == Meeting.Status.PLANNED and meeting.starts_at > now
+
+
+def _agenda_propose(meeting: Meeting, *, now: datetime, existing: dict, position: int) -> int:
+    """agenda_refresh's work, given the proposed items already on the agenda (by source and
+    key) and the position of the next item."""
+    proposals = agenda_providers.proposals(meeting)
     seen = set()
     touched = 0
     fresh: list[AgendaItem] = []
-    position = _next_position(meeting)
     for proposal in proposals:
         source = str(proposal.get("source", ""))[:60]
         key = str(proposal.get("key") or proposal.get("title", ""))[:200]
@@ -370,12 +385,14 @@ def agenda_refresh(meeting: Meeting, *, now: datetime | None = None) -> int:
     return touched
 
 
-def _agenda_from_template(meeting: Meeting, template: str) -> None:
+def _agenda_from_template(meeting: Meeting, template: str) -> int:
+    """The template's lines as the agenda of a meeting just made; returns the next position."""
     lines = [line.strip(" -*\t") for line in template.splitlines()]
-    AgendaItem.objects.bulk_create(
+    items = AgendaItem.objects.bulk_create(
         AgendaItem(tenant_id=meeting.tenant_id, meeting=meeting, position=position, title=t[:300])
         for position, t in enumerate((t for t in lines if t), start=1)
     )
+    return len(items) + 1
 
 
 @transaction.atomic
@@ -473,10 +490,13 @@ def _new_meeting(
     meeting.full_clean(exclude=["tenant"])
     _check_meeting(meeting)
     meeting.save()
-    _add_attendees(meeting, contacts, members)
-    if agenda_template:
-        _agenda_from_template(meeting, agenda_template)
-    agenda_refresh(meeting)
+    # A meeting just made has no attendees and no agenda yet: nothing to look up first (the
+    # daily planning makes thousands).
+    _add_attendees(meeting, contacts, members, present={})
+    position = _agenda_from_template(meeting, agenda_template)
+    now = timezone.now()
+    if _proposals_wanted(meeting, now):
+        _agenda_propose(meeting, now=now, existing={}, position=position)
     return meeting
 
 
@@ -1024,40 +1044,42 @@ def cadence_plan(
     members = [a.member for a in attendees if a.member_id]
     made = []
     rule = recurrence.Rule.of(cadence)
-    for day, starts, ends in recurrence.occurrences(
-        rule,
-        start=cadence.starts_on,
-        until=until,
-        at=cadence.time_of_day,
-        duration=timedelta(minutes=cadence.duration_minutes),
-        zone=zone,
-    ):
-        if day in have or starts <= now:
-            continue
-        try:
-            with transaction.atomic():
-                meeting = _new_meeting(
-                    customer=cadence.customer,
-                    actor=None,
-                    cadence=cadence,
-                    occurrence_date=day,
-                    data={
-                        "kind": Meeting.Kind.CADENCE,
-                        "title": cadence.name,
-                        "starts_at": starts,
-                        "ends_at": ends,
-                        "location": cadence.location,
-                        "online_url": cadence.online_url,
-                        "organiser": cadence.organiser,
-                    },
-                    contacts=contacts,
-                    members=members,
-                    agenda_template=cadence.agenda_template,
-                )
-        except IntegrityError:
-            continue  # planned by another job meanwhile
-        calendar_changed(meeting)
-        made.append(meeting)
+    # The agenda providers' lookups (the customer's agreement...) once for all occurrences.
+    with agenda_providers.run():
+        for day, starts, ends in recurrence.occurrences(
+            rule,
+            start=cadence.starts_on,
+            until=until,
+            at=cadence.time_of_day,
+            duration=timedelta(minutes=cadence.duration_minutes),
+            zone=zone,
+        ):
+            if day in have or starts <= now:
+                continue
+            try:
+                with transaction.atomic():
+                    meeting = _new_meeting(
+                        customer=cadence.customer,
+                        actor=None,
+                        cadence=cadence,
+                        occurrence_date=day,
+                        data={
+                            "kind": Meeting.Kind.CADENCE,
+                            "title": cadence.name,
+                            "starts_at": starts,
+                            "ends_at": ends,
+                            "location": cadence.location,
+                            "online_url": cadence.online_url,
+                            "organiser": cadence.organiser,
+                        },
+                        contacts=contacts,
+                        members=members,
+                        agenda_template=cadence.agenda_template,
+                    )
+            except IntegrityError:
+                continue  # planned by another job meanwhile
+            calendar_changed(meeting)
+            made.append(meeting)
     if cadence.planned_until is None or until > cadence.planned_until:
         Cadence.objects.filter(pk=cadence.pk).update(planned_until=until)
         cadence.planned_until = given.planned_until = until

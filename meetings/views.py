@@ -171,9 +171,11 @@ def meeting_detail(request, pk):
         meeting.decisions.select_related("accountable_contact", "accountable_member__user")
     )
     actions = list(
-        MeetingAction.objects.filter(meeting=meeting).select_related(
+        MeetingAction.objects.filter(meeting=meeting)
+        .select_related(
             "action_item__owner_contact", "action_item__owner_member__user", "agenda_item"
         )
+        .order_by("pk")  # in the order they were agreed
     )
     minutes = selectors.minutes_of(meeting)
     writer = request.membership.can_write

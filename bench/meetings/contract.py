@@ -3,43 +3,21 @@
 The load script runs them on the bench offices before it times anything and the tests run them
 on a small office. Each raises bench.contract.FloorMismatch saying what differs.
 
-The rows are compared with the pages' selectors (meetings.selectors.meeting_list and
-meeting_get) when they exist; until then with the ORM queries below, which say what the pages
-must show (the office's meetings by start, the meeting with its parts in their order).
+The rows are compared with what the pages read: the list's selector as the page opens
+(meetings.selectors.meeting_list with its defaults: the upcoming tab, by start), and for the
+meeting page meeting_get, meeting_attendees and the parts and history the view asks for.
 """
 
 import re
 
-from django.db.models import Count, Q
+from django.utils import timezone
 
 from bench.contract import FloorMismatch
-from customers.models import ActionItem
-from meetings.models import Meeting, Minutes
+from brm.audit.history import HISTORY_SHOWN, history_for
+from meetings import selectors
+from meetings.models import MeetingAction
 
 from .floor import LIST_PAGE_SIZE, PARTS, meeting_list_rows, meeting_page_rows
-
-
-def _selector(name: str):
-    try:
-        from meetings import selectors
-    except ImportError:
-        return None
-    return getattr(selectors, name, None)
-
-
-def meeting_list_queryset():
-    """The list's meetings: the pages' selector's, else the office's meetings by start."""
-    selector = _selector("meeting_list")
-    if selector is not None:
-        return selector()
-    return Meeting.objects.select_related("customer", "organiser__user").order_by("starts_at", "pk")
-
-
-def meeting_get(pk: int) -> Meeting:
-    selector = _selector("meeting_get")
-    if selector is not None:
-        return selector(pk=pk)
-    return Meeting.objects.select_related("customer", "organiser__user").get(pk=pk)
 
 
 def _first_difference(ours: list, theirs: list) -> str:
@@ -50,18 +28,26 @@ def _first_difference(ours: list, theirs: list) -> str:
 
 
 def check_list_rows(tenant_id: int) -> None:
-    """Run inside the office's tenant_context: the floor's first page is the list's, with the
-    same customer, organiser, status and number invited, and the same count."""
-    count, rows = meeting_list_rows(tenant_id)
-    meetings = meeting_list_queryset()
-    invited = Count("attendees", filter=Q(attendees__removed_at__isnull=True))
+    """Run inside the office's tenant_context: the floor's rows are the first page of the list
+    as it opens (the same meetings in the same order, with the same times, title, kind,
+    customer, status and organiser), and its count is the list's."""
+    now = timezone.now()
+    count, rows = meeting_list_rows(tenant_id, now)
+    meetings = selectors.meeting_list(now=now)
     expected = [
-        (m.pk, m.customer.name, m.organiser.user.full_name or m.organiser.user.email, m.status, n)
-        for m, n in (
-            (m, m.n_invited) for m in meetings.annotate(n_invited=invited)[:LIST_PAGE_SIZE]
+        (
+            m.pk,
+            m.title,
+            m.starts_at,
+            m.ends_at,
+            m.kind,
+            m.customer.name,
+            m.status,
+            str(m.organiser.user),
         )
+        for m in meetings[:LIST_PAGE_SIZE]
     ]
-    got = [(r[0], r[7], r[8], r[4], r[14]) for r in rows]
+    got = [(r[0], r[1], r[2], r[3], r[5], r[7], r[4], r[8]) for r in rows]
     if expected != got:
         raise FloorMismatch(f"meeting list: rows differ ({_first_difference(expected, got)})")
     if count != meetings.count():
@@ -89,35 +75,42 @@ def check_list_page(slug: str, page_html: str, floor_html: str) -> None:
 
 def check_meeting_page(tenant_id: int, pk: int) -> None:
     """Run inside the office's tenant_context: the meeting and each of its parts are the
-    page's, in their order."""
+    page's, in their order, and so is its history."""
     floor = meeting_page_rows(tenant_id, pk)
     if floor is None:
         raise FloorMismatch(f"meeting page: the floor finds no meeting {pk}")
-    meeting = meeting_get(pk)
+    meeting = selectors.meeting_get(pk=pk)
     head = floor["meeting"]
-    organiser = meeting.organiser.user
     expected_head = (
         meeting.pk,
         meeting.title,
         meeting.starts_at,
         meeting.status,
         meeting.customer.name,
-        organiser.full_name or organiser.email,
+        str(meeting.organiser.user),
         meeting.sequence,
+        meeting.cadence.name if meeting.cadence_id else None,
     )
-    if (head[0], head[1], head[2], head[4], head[7], head[8], head[11]) != expected_head:
+    if (head[0], head[1], head[2], head[4], head[7], head[8], head[11], head[14]) != expected_head:
         raise FloorMismatch(f"meeting page: the floor's head {head} differs from {expected_head}")
-    minutes = Minutes.objects.filter(meeting=meeting).first()
+    minutes = selectors.minutes_of(meeting)
+    items = list(meeting.agenda_items.all())
+    decisions = list(meeting.decisions.all())
     expected = {
-        "attendees": [a.pk for a in meeting.attendees.order_by("pk")],
-        "agenda": [i.pk for i in meeting.agenda_items.all()],
+        "attendees": [a.pk for a in selectors.meeting_attendees(meeting)],
+        "agenda": [i.pk for i in items],
         "minutes": [minutes.pk] if minutes else [],
-        "decisions": [d.pk for d in meeting.decisions.all()],
-        "actions": list(
-            ActionItem.objects.filter(meeting_link__meeting=meeting)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        ),
+        "decisions": [d.pk for d in decisions],
+        "actions": [
+            link.action_item_id
+            for link in MeetingAction.objects.filter(meeting=meeting).order_by("pk")
+        ],
+        "history": [
+            e.pk
+            for e in history_for([meeting, *items, *([minutes] if minutes else []), *decisions])[
+                :HISTORY_SHOWN
+            ]
+        ],
     }
     for part in PARTS:
         ids = [row[0] for row in floor[part]]

@@ -3,17 +3,17 @@
     .venv/bin/python -m bench.meetings.load [--duration 10] [--connections 8] [--rounds 3]
                                             [--only "list"]
 
-Needs the seeded database (python -m bench.meetings.seed, then bench.meetings.plan for the
-future occurrences) and wrk. As bench.agreements.load: the floors (bench/meetings/floor.py) are
-checked against their pages in the big office and a small one before anything is timed
-(bench/meetings/contract.py); gunicorn serves bench.settings on `brm_bench_meetings`; each round
-takes every page and right after it its floor; the report gives medians over the rounds, the
-share of the floor and the SQL queries of one request in the small office and the big one.
+Needs the seeded database (python -m bench.meetings.seed, then bench.meetings.plan in
+bench-big and in bench-01 for the upcoming meetings the list opens on) and wrk. As
+bench.agreements.load: the floors (bench/meetings/floor.py) are checked against their pages in
+the big office and a small one before anything is timed (bench/meetings/contract.py);
+gunicorn serves bench.settings on `brm_bench_meetings`; each round takes every page and right
+after it its floor; the report gives medians over the rounds, the share of the floor and the
+SQL queries of one request in the small office and the big one.
 
-The pages are the url names `meetings:meeting_list` and `meetings:meeting_detail` (pk): the
-meeting page is the latest held review of the RM's first customer (minutes, a decision, an
-action item). A page not routed yet stops the script with the name it missed. Results go to
-bench/results/meetings.json.
+The pages are the url names `meetings:meeting_list` (as it opens: the upcoming tab) and
+`meetings:meeting_detail` (pk): the meeting page is the latest held review of the RM's first
+customer (minutes, a decision, an action item). Results go to bench/results/meetings.json.
 """
 
 import argparse
@@ -51,6 +51,10 @@ def prepare(slug: str) -> dict:
 
     office = customers_load.prepare(slug)
     with tenant_context(office["tenant_id"]):
+        if not Meeting.objects.filter(status=Meeting.Status.PLANNED).exists():
+            raise SystemExit(
+                f"{slug}: no upcoming meetings (run python -m bench.meetings.plan --office {slug})"
+            )
         meeting = (
             Meeting.objects.filter(customer_id=office["customer"], status=Meeting.Status.HELD)
             .order_by("-starts_at")
@@ -72,7 +76,7 @@ def page_path(name: str, office: dict) -> str:
     try:
         return reverse(url_name, kwargs=kwargs)
     except NoReverseMatch:
-        raise SystemExit(f"{name}: {url_name} is not routed yet") from None
+        raise SystemExit(f"{name}: {url_name} is not routed") from None
 
 
 def floor_path(name: str, office: dict) -> str:

@@ -21,6 +21,8 @@ Registering the same key twice replaces the earlier entry (a test may override o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,9 +208,33 @@ class AgendaProvider:
     order: int = 100
 
 
+# The lookups the providers share while one cadence's occurrences are planned (AgendaRegistry.run).
+_run_memo: ContextVar[dict | None] = ContextVar("agenda_run_memo", default=None)
+
+
 class AgendaRegistry(Registry):
     def register(self, key: str, *, label, propose, order: int = 100) -> AgendaProvider:
         return self.add(AgendaProvider(key=key, label=label, propose=propose, order=order))
+
+    @contextmanager
+    def run(self):
+        """Proposals for several meetings in a row (a cadence's occurrences, planned in one
+        transaction): within it, `memo` answers a repeated lookup from the first."""
+        outer = _run_memo.get()
+        token = _run_memo.set({} if outer is None else outer)  # a run within a run shares it
+        try:
+            yield
+        finally:
+            _run_memo.reset(token)
+
+    def memo(self, key, compute: Callable[[], Any]) -> Any:
+        """`compute()`, once per `key` within a `run` (every time outside one)."""
+        memo = _run_memo.get()
+        if memo is None:
+            return compute()
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
     def proposals(self, meeting) -> list[dict]:
         items = []

@@ -1,8 +1,7 @@
 """The meetings benchmark's floors answer with their pages' rows, under the same sign-in.
 
 bench.meetings.contract is the check the load script runs on the bench offices; here it runs on
-a small office, and is shown to notice a floor that drifted. Until the meetings pages' selectors
-exist, the contract compares the floors with its own ORM queries (bench/meetings/contract.py).
+a small office beside the pages themselves, and is shown to notice a floor that drifted.
 """
 
 from datetime import UTC, datetime, time, timedelta
@@ -18,7 +17,7 @@ from brm.tenancy.models import Role
 from meetings import services
 from meetings.models import Meeting
 from tests.factories import ContactFactory, CustomerFactory
-from tests.kit import make_member
+from tests.kit import make_member, make_portal_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
 
@@ -101,20 +100,29 @@ def office(tenant_a, rm_a):
 def test_list_floor_shows_the_lists_rows(client, tenant_a, rm_a, office):
     with tenant_context(tenant_a):
         contract.check_list_rows(tenant_a.pk)
-        count = Meeting.objects.count()
+        upcoming = Meeting.objects.filter(status="planned", ends_at__gte=timezone.now()).count()
+        every = Meeting.objects.count()
+    assert 0 < upcoming < every  # the held ones are not on the list as it opens
     client.force_login(rm_a.user)
     floor = client.get("/t/tenant-a/floor/meetings/")
     assert floor.status_code == 200
     html = floor.content.decode()
-    assert f"{count} meetings" in html
-    assert html.count('href="/t/tenant-a/meetings/') == min(count, contract.LIST_PAGE_SIZE)
+    assert f"{upcoming} meetings" in html
+    assert html.count('href="/t/tenant-a/meetings/') == min(upcoming, contract.LIST_PAGE_SIZE)
+
+
+def test_list_floor_shows_what_the_list_page_shows_as_it_opens(client, tenant_a, rm_a, office):
+    client.force_login(rm_a.user)
+    page = client.get("/t/tenant-a/meetings/")
+    floor = client.get("/t/tenant-a/floor/meetings/")
+    contract.check_list_page("tenant-a", page.content.decode(), floor.content.decode())
 
 
 def test_list_check_notices_a_floor_in_another_order(tenant_a, office, monkeypatch):
     real = meetings_floor.meeting_list_rows
 
-    def reversed_rows(tenant_id):
-        count, rows = real(tenant_id)
+    def reversed_rows(tenant_id, now=None):
+        count, rows = real(tenant_id, now)
         return count, rows[::-1]
 
     monkeypatch.setattr(contract, "meeting_list_rows", reversed_rows)
@@ -122,11 +130,25 @@ def test_list_check_notices_a_floor_in_another_order(tenant_a, office, monkeypat
         contract.check_list_rows(tenant_a.pk)
 
 
-def test_list_check_notices_a_floor_that_counts_removed_attendees(tenant_a, office, monkeypatch):
-    monkeypatch.setattr(
-        meetings_floor, "INVITED", meetings_floor.INVITED.replace(" AND a.removed_at IS NULL", "")
+def test_list_check_notices_a_floor_that_shows_every_meeting(tenant_a, office, monkeypatch):
+    every = meetings_floor.UPCOMING.replace(
+        "x.status = 'planned' AND x.ends_at >= %s", "%s::timestamptz IS NOT NULL"
     )
+    assert every != meetings_floor.UPCOMING
+    monkeypatch.setattr(meetings_floor, "UPCOMING", every)
     with tenant_context(tenant_a), pytest.raises(FloorMismatch, match="rows differ"):
+        contract.check_list_rows(tenant_a.pk)
+
+
+def test_list_check_notices_a_floor_that_counts_cancelled_meetings(
+    tenant_a, rm_a, office, monkeypatch
+):
+    with tenant_context(tenant_a):
+        services.meeting_cancel(meeting=office["escalation"], actor=rm_a.user, reason="Solved.")
+    monkeypatch.setattr(
+        meetings_floor, "UPCOMING", meetings_floor.UPCOMING.replace("x.status = 'planned'", "true")
+    )
+    with tenant_context(tenant_a), pytest.raises(FloorMismatch):
         contract.check_list_rows(tenant_a.pk)
 
 
@@ -179,9 +201,46 @@ def test_meeting_page_check_notices_a_meeting_that_is_not_there(tenant_a, office
         contract.check_meeting_page(tenant_a.pk, office["escalation"].pk + 10_000)
 
 
+def test_meeting_page_check_notices_a_floor_without_the_meetings_history(
+    tenant_a, office, monkeypatch
+):
+    held, _upcoming = office["meetings"][0]
+    real = meetings_floor.meeting_page_rows
+
+    def meeting_history_only(tenant_id, pk):
+        rows = real(tenant_id, pk)
+        rows["history"] = [h for h in rows["history"] if "decision" not in h[2]]
+        return rows
+
+    monkeypatch.setattr(contract, "meeting_page_rows", meeting_history_only)
+    with tenant_context(tenant_a), pytest.raises(FloorMismatch, match="history"):
+        contract.check_meeting_page(tenant_a.pk, held.pk)
+
+
 def test_meeting_floors_are_behind_the_same_sign_in(client, tenant_a, tenant_b, office):
     path = f"/t/tenant-a/floor/meetings/{office['escalation'].pk}/"
     assert client.get(path).status_code == 302  # to the sign-in page
     client.force_login(make_member(tenant_b, Role.ADMIN).user)
     assert client.get(path).status_code == 404  # not a member of this office
     assert client.get("/t/tenant-a/floor/meetings/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["analyst", "portal customer"])
+def test_meeting_floors_let_in_whom_the_pages_let_in(client, tenant_a, office, who):
+    if who == "analyst":
+        user = make_member(tenant_a, Role.ANALYST).user
+    else:
+        with tenant_context(tenant_a):
+            customer = office["escalation"].customer
+            contact = ContactFactory(customer=customer, name="Portal user")
+        user = make_portal_member(contact).user
+    client.force_login(user)
+    pk = office["escalation"].pk
+    for page, floor in (
+        ("/t/tenant-a/meetings/", "/t/tenant-a/floor/meetings/"),
+        (f"/t/tenant-a/meetings/{pk}/", f"/t/tenant-a/floor/meetings/{pk}/"),
+    ):
+        status = client.get(page).status_code
+        assert (status == 200) == (who == "analyst")
+        assert client.get(floor).status_code == status
+        assert client.post(floor).status_code == client.post(page).status_code
