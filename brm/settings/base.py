@@ -400,5 +400,6 @@ SPECTACULAR_SETTINGS = {
         "AgreementVersionStatusEnum": "agreements.api.serializers.VERSION_STATUS",
         "SignatureStatusEnum": "agreements.api.serializers.SIGNATURE_STATUS",
         "ObjectiveStatusEnum": "agreements.api.serializers.OBJECTIVE_STATUS",
+        "ComplaintStatusEnum": "complaints.api.serializers.COMPLAINT_STATUS",
     },
 }
