@@ -58,7 +58,14 @@ def complaint_list_rows(tenant_id: int, member_id: int) -> tuple[int, list[tuple
     LIST_PAGE_SIZE complaints by receipt (newest first) and id, and their clock spans."""
     params = [tenant_id, member_id]
     with office_wide():
-        count = _rows(f"SELECT COUNT(*) FROM complaints_complaint x{VISIBLE}", params)
+        # All the office's less those about the member: two index-only counts, where counting
+        # through the OR of VISIBLE reads every row of the table.
+        count = _rows(
+            "SELECT (SELECT COUNT(*) FROM complaints_complaint WHERE tenant_id = %s)"
+            " - (SELECT COUNT(*) FROM complaints_complaint"
+            " WHERE tenant_id = %s AND rm_concerned_id = %s)",
+            [tenant_id, *params],
+        )
         rows = _rows(
             f"{COLUMNS}{FROM}{VISIBLE} ORDER BY x.received_at DESC, x.id DESC"
             f" LIMIT {LIST_PAGE_SIZE}",
