@@ -334,7 +334,18 @@ def contact_delete(*, contact: Contact, actor) -> None:
     audit_record(actor=actor, action="contact.deleted", obj=contact)
     for record in _with_portal(Contact.objects.filter(pk=contact.pk)):
         _portal_access_end(record, actor)
-    contact.delete()
+    try:
+        with transaction.atomic():
+            contact.delete()
+    except (ProtectedError, RestrictedError, IntegrityError) as error:
+        # A later area keeps records that need the contact (a complaint they raised names its
+        # raiser): refused, with the audit record and the portal access left as they were.
+        raise ValidationError(
+            _(
+                "Records that must be kept name this contact (a complaint they raised, for one): "
+                "it cannot be deleted."
+            )
+        ) from error
 
 
 def _with_portal(contacts):

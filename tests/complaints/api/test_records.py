@@ -185,3 +185,16 @@ def test_a_complaint_about_an_rm_is_hidden_from_that_rm_signed_in_to_the_api(
     client.force_login(it.user)
     client.get(f"/t/{tenant_a.slug}/", headers={"Sec-Fetch-Site": "none"})
     assert client.get(url(about)).status_code == 200
+
+
+def test_the_contact_who_raised_a_complaint_cannot_be_deleted_a_400_not_a_500(
+    tenant_a, world, api, new
+):
+    response = api.delete(f"/api/v1/contacts/{world.bea.pk}/")
+    assert response.status_code == 400
+    assert "cannot be deleted" in str(response.json()["error"]["fields"])
+    with in_tenant(tenant_a):
+        from customers.models import Contact
+
+        assert Contact.objects.filter(pk=world.bea.pk).exists()
+        assert refetch(new).raiser_contact_id == world.bea.pk
