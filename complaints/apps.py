@@ -14,6 +14,7 @@ class ComplaintsConfig(AppConfig):
         from . import tasks  # noqa: F401
 
         _register_pages()
+        _register_demo()
 
 
 def _customer_panel_context(request, customer):
@@ -50,3 +51,11 @@ def _register_pages() -> None:
         roles={Role.CUSTOMER, Role.PURCHASER},
         prefix=True,
     )
+
+
+def _register_demo() -> None:
+    from brm.web.registry import demo_data
+
+    from .demo import seed_complaints
+
+    demo_data.register("complaints", seed=seed_complaints, order=40)

@@ -337,11 +337,14 @@ def contact_delete(*, contact: Contact, actor) -> None:
     try:
         with transaction.atomic():
             contact.delete()
-    except ProtectedError as error:  # a record of a later area names it
+    except (ProtectedError, RestrictedError, IntegrityError) as error:
+        # A later area keeps records that need the contact (a decision they are accountable
+        # for, a complaint they raised): refused, with the audit record and the portal access
+        # left as they were (the whole delete rolls back).
         raise ValidationError(
             _(
                 "Records that must be kept name this contact (a decision they are accountable "
-                "for, for one): it cannot be deleted."
+                "for or a complaint they raised, for one): it cannot be deleted."
             )
         ) from error
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from agreements.models import Agreement, AgreementVersion, Signature, SlaMeasurement
 from brm.tenancy.context import tenant_context
 from brm.tenancy.models import Tenant
+from complaints import selectors as complaint_selectors
+from complaints.models import Complaint, ComplaintMessage, Escalation
 from customers.models import ActionItem, Contact, Customer
 from meetings import measures
 from meetings.models import Cadence, Decision, Meeting, Minutes, MissedCadence
@@ -22,8 +24,8 @@ def test_seed_demo_twice_creates_one_office_with_its_records_and_sign_ins(client
     tenant = Tenant.objects.get(slug="demo")
     with tenant_context(tenant):
         assert Customer.objects.count() == 4
-        # One from the agreement's action plan, one agreed in a review.
-        assert ActionItem.objects.count() == 7
+        # One from the agreement's action plan, one agreed in a review, one from a complaint.
+        assert ActionItem.objects.count() == 8
         assert Contact.objects.filter(membership__isnull=False).count() == 3
         finance = Agreement.objects.get(customer__name="Finance")
         v1, v2 = AgreementVersion.objects.filter(agreement=finance).order_by("number")
@@ -38,10 +40,12 @@ def test_seed_demo_twice_creates_one_office_with_its_records_and_sign_ins(client
         sales = AgreementVersion.objects.get(agreement__customer__name="Sales & Marketing")
         assert sales.status == "draft"
         assert_demo_meetings()
+        assert_demo_complaints()
     for email, password, home in [
         ("admin@demo.example", "demo-admin-pass", "/t/demo/"),
         ("rm@demo.example", "demo-rm-pass", "/t/demo/"),
         ("itm@demo.example", "demo-itm-pass", "/t/demo/"),
+        ("steering@demo.example", "demo-steering-pass", "/t/demo/"),
         ("customer@demo.example", "demo-customer-pass", "/t/demo/portal/"),
         ("line@demo.example", "demo-line-pass", "/t/demo/portal/"),
         ("purchaser@demo.example", "demo-purchaser-pass", "/t/demo/portal/"),
@@ -92,3 +96,54 @@ def assert_demo_meetings():
     assert sum(r.count for r in measures.reviews_held_by_period()) >= 2
     assert measures.decisions_awaiting_summary().count == 1
     assert measures.meeting_actions_on_time() == measures.OnTime(closed=1, on_time=1)
+
+
+def assert_demo_complaints():
+    """Complaints in several states: closed and confirmed, one awaiting Carla's confirmation,
+    one at the steering group, one Paul raised waiting on him, one in progress with an internal
+    note, a new one by email; every one received in the past, through the services."""
+    now = timezone.now()
+    by_status = dict(Complaint.objects.values_list("subject", "status"))
+    assert sorted(by_status.values()) == [
+        "acknowledged",
+        "closed_confirmed",
+        "in_progress",
+        "new",
+        "resolved",
+        "waiting_on_raiser",
+    ]
+    assert not Complaint.objects.filter(received_at__gte=now).exists()
+    assert len(set(Complaint.objects.values_list("reference", flat=True))) == 6
+
+    awaiting = Complaint.objects.get(status="resolved")
+    assert awaiting.raiser_contact.email == "customer@demo.example"
+    assert awaiting.resolved_at < now - timedelta(days=1)
+    assert ActionItem.objects.filter(source="complaint", source_ref=awaiting.reference).exists()
+    carla = awaiting.raiser_contact.membership
+    assert complaint_selectors.complaints_visible_to(carla).filter(pk=awaiting.pk).exists()
+
+    top = Complaint.objects.get(level=3)
+    steps = list(Escalation.objects.filter(complaint=top).order_by("at"))
+    assert [(s.to_level, s.reason) for s in steps] == [
+        (2, "staff_decision"),
+        (3, "raiser_request"),
+    ]
+    assert top.raiser_contact.email == "line@demo.example"
+    (steering,) = complaint_selectors.level_people(top)
+    assert steering.user.email == "steering@demo.example"
+
+    paul = Complaint.objects.get(raiser_contact__email="purchaser@demo.example")
+    assert paul.status == "waiting_on_raiser" and paul.purchaser.name == "Accounts payable"
+
+    confirmed = Complaint.objects.get(status="closed_confirmed")
+    assert confirmed.rating == 4 and confirmed.closed_at < now - timedelta(days=30)
+
+    in_progress = Complaint.objects.get(status="in_progress")
+    assert in_progress.owner.user.email == "itm@demo.example"
+    notes = ComplaintMessage.objects.filter(complaint=in_progress, internal=True)
+    assert notes.count() == 1
+    raiser_view = complaint_selectors.complaint_messages_for_raiser(in_progress)
+    assert not raiser_view.filter(internal=True).exists() and raiser_view.count() == 2
+
+    new = Complaint.objects.get(status="new")
+    assert new.channel == "email" and new.customer.name == "Sales & Marketing"

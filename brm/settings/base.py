@@ -406,5 +406,6 @@ SPECTACULAR_SETTINGS = {
         "MinutesStatusEnum": "meetings.api.serializers.MINUTES_STATUS",
         "DecisionStatusEnum": "meetings.api.serializers.DECISION_STATUS",
         "DecisionKindEnum": "meetings.api.serializers.DECISION_KIND",
+        "ComplaintStatusEnum": "complaints.api.serializers.COMPLAINT_STATUS",
     },
 }

@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from brm.tenancy.context import tenant_context
 from tests.factories import (
     ActionItemFactory,
     AgreementFactory,
@@ -41,6 +42,7 @@ from tests.factories import (
     PartnerPlanRowFactory,
     PurchaserFactory,
     RegisterItemFactory,
+    received_complaint,
     sla_measured_agreement,
 )
 from tests.kit import make_key
@@ -75,7 +77,17 @@ def office(tenant_a, rm_a, customer_record, customer_a, settings):
     # A customer has one agreement: the measured one is another customer's.
     sla_measured_agreement(CustomerFactory(tenant=tenant_a, relationship_manager=rm_a))
     office_meetings(tenant_a, rm_a, customer_record)
+    # Complaints: a new one and one being worked on (its actions then reach their services).
+    received_complaint(customer_record)
+    _complaint_in_progress(received_complaint(customer_record, severity="high"))
     return tenant_a
+
+
+def _complaint_in_progress(complaint):
+    from complaints import services
+
+    with tenant_context(complaint.tenant_id):
+        services.complaint_acknowledge(complaint=complaint, actor=complaint.owner)
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ DEMO_USERS = [
     ("admin@demo.example", "Alex Admin", Role.ADMIN, "demo-admin-pass"),
     ("rm@demo.example", "Rita Relationship", Role.RELATIONSHIP_MANAGER, "demo-rm-pass"),
     ("itm@demo.example", "Ivan ITManager", Role.IT_MANAGER, "demo-itm-pass"),
+    # The last level of the complaints route: sees the office's KPIs, works on level-3 complaints.
+    ("steering@demo.example", "Stella Steering", Role.STEERING, "demo-steering-pass"),
     ("customer@demo.example", "Carla Customer", Role.CUSTOMER, "demo-customer-pass"),
     ("line@demo.example", "Lena Line", Role.CUSTOMER, "demo-line-pass"),
     ("purchaser@demo.example", "Paul Purchaser", Role.PURCHASER, "demo-purchaser-pass"),
