@@ -295,7 +295,8 @@ def test_a_read_key_reads_but_cannot_submit_or_change(tenant_a, draft_a, world):
 def test_signing_is_never_possible_with_an_api_key(api, tenant_a, history):
     """A person signs, on the pages, having read the version and confirmed who they are."""
     schema = api.get("/api/v1/schema/?format=json").json()
-    assert not [path for path in schema["paths"] if "sign" in path.replace("signature", "")]
+    segments = {path: path.strip("/").split("/") for path in schema["paths"]}
+    assert not [path for path, parts in segments.items() if "sign" in parts]
     assert not [path for path in schema["paths"] if "signature" in path]
     signature = kit.in_tenant(
         tenant_a,
