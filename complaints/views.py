@@ -103,12 +103,14 @@ def complaint_list(request):
     if ordering not in listing.ORDERINGS:
         ordering = listing.DEFAULT_ORDERING
     complaints = listing.complaint_page_list(request.membership, filters=filters, ordering=ordering)
-    context = list_context(request, complaints, ordering)
+    filtered = any(filters.values())
+    count = None if filtered else listing.visible_count(request.membership)
+    context = list_context(request, complaints, ordering, count=count)
     _with_clocks(request, context["page"])
     return render(
         request,
         "complaints/complaint_list.html",
-        {"form": form, "filtered": any(filters.values()), **context},
+        {"form": form, "filtered": filtered, **context},
     )
 
 

@@ -37,7 +37,16 @@ def office_wide(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 
 
 class OfficePaginator(Paginator):
-    """A Paginator whose count and page are read inside `office_wide()`."""
+    """A Paginator whose count and page are read inside `office_wide()`.
+
+    `count` may be given when the caller has a cheaper way to know it than counting the
+    list's own query (the complaints list counts the office's less the member's own).
+    """
+
+    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count
 
     @property
     def _using(self) -> str:

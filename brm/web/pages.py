@@ -45,9 +45,13 @@ def add_errors(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-def list_context(request, objects, ordering: str = "", per_page: int = PAGE_SIZE) -> dict:
-    """A page of `objects` plus the query strings the sortable headers and the pager keep."""
-    page = OfficePaginator(objects, per_page).get_page(request.GET.get("page"))
+def list_context(
+    request, objects, ordering: str = "", per_page: int = PAGE_SIZE, *, count: int | None = None
+) -> dict:
+    """A page of `objects` plus the query strings the sortable headers and the pager keep.
+
+    `count`, when given, is how many `objects` holds (the pager does not count them again)."""
+    page = OfficePaginator(objects, per_page, count=count).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()

@@ -10,9 +10,10 @@ from tests.kit import assert_page_queries, in_tenant
 
 pytestmark = pytest.mark.django_db
 
-# The filter choices (customers, owners, categories), the count, the page of complaints, the
-# clocks' spans of the page, and the office calendar (its row, its holidays).
-LIST_QUERIES = 8
+# The filter choices (customers, owners, categories), the count (unfiltered: the office's and
+# those about the member), the page of complaints, the clocks' spans of the page, and the office
+# calendar (its row, its holidays).
+LIST_QUERIES = 9
 
 
 def test_the_list_says_so_when_there_are_no_complaints(client, tenant_a, world):
@@ -100,6 +101,19 @@ def test_a_complaint_about_the_relationship_manager_is_not_on_their_list(client,
     assert "About the RM" in body(
         signed_in(client, world.it_manager).get(url(tenant_a, "complaint_list"))
     )
+
+
+def test_the_count_leaves_out_the_complaints_about_the_reader_filtered_or_not(
+    client, tenant_a, world
+):
+    with in_tenant(tenant_a):
+        receive(world, subject="About the RM", about_rm=True, actor=world.admin)
+        receive(world, subject="Plain one")
+        receive(world, subject="Plain two", severity="low")
+    path = url(tenant_a, "complaint_list")
+    assert "2 complaints" in body(signed_in(client, world.rm).get(path))
+    assert "1 complaint" in body(client.get(path, {"severity": "low"}))
+    assert "3 complaints" in body(signed_in(client, world.it_manager).get(path))
 
 
 def test_the_list_reads_the_same_number_of_queries_with_more_complaints(client, tenant_a, world):
