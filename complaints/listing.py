@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 
-from brm.db.plans import office_wide
 from brm.tenancy.models import Membership
 
 from . import selectors
@@ -64,15 +63,6 @@ def complaint_page_list(
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(Q(reference__icontains=q) | Q(subject__icontains=q))
     return qs.order_by(*ORDERINGS.get(ordering, ORDERINGS[DEFAULT_ORDERING]))
-
-
-def visible_count(who: Membership) -> int:
-    """How many complaints the unfiltered staff list holds: the office's less those about `who`.
-
-    Two index-only counts; counting the list's own query (which excludes the complaints about
-    `who`) reads every row of the office's complaints."""
-    with office_wide():
-        return Complaint.objects.count() - Complaint.objects.filter(rm_concerned=who).count()
 
 
 def steering_list(who: Membership) -> QuerySet[Complaint]:

@@ -19,6 +19,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from brm.api.models import ApiKey
+from brm.db.plans import office_wide
 from brm.hours.arithmetic import ZERO, Calendar
 from brm.hours.selectors import office_calendar
 from brm.tenancy.context import current_tenant_id
@@ -67,6 +68,18 @@ def complaints_visible_to(who: Membership | ApiKey | None) -> QuerySet[Complaint
     if scope.purchaser_id is not None:
         own |= Q(purchaser_id=scope.purchaser_id)
     return qs.filter(own)
+
+
+def complaints_visible_count(who: Membership | ApiKey | None) -> int:
+    """How many complaints `who` sees, as `complaints_visible_to(who).count()`.
+
+    For staff it is the office's less those about them: two index-only counts, where counting
+    through the exclusion reads every row of the office's complaints."""
+    if isinstance(who, Membership) and who.is_active and who.is_staff_role:
+        with office_wide():
+            every = Complaint.objects.count()
+            return every - Complaint.objects.filter(rm_concerned=who).count()
+    return complaints_visible_to(who).count()
 
 
 def complaint_visible_to(complaint: Complaint, who: Membership | ApiKey | None) -> bool:

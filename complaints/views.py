@@ -104,7 +104,7 @@ def complaint_list(request):
         ordering = listing.DEFAULT_ORDERING
     complaints = listing.complaint_page_list(request.membership, filters=filters, ordering=ordering)
     filtered = any(filters.values())
-    count = None if filtered else listing.visible_count(request.membership)
+    count = None if filtered else selectors.complaints_visible_count(request.membership)
     context = list_context(request, complaints, ordering, count=count)
     _with_clocks(request, context["page"])
     return render(
