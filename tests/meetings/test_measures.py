@@ -101,11 +101,14 @@ def test_reviews_held_count_held_cadence_meetings_with_published_minutes_per_mon
 
 def test_reviews_held_per_quarter_add_up_the_months_of_the_quarter(mworld):
     cadence = past_cadence(mworld, months=7)
-    for meeting in past_meetings(cadence):
+    meetings = past_meetings(cadence)
+    for meeting in meetings:
         hold(mworld, meeting)
     by_month = measures.reviews_held_by_period()
     by_quarter = measures.reviews_held_by_period(period="quarter")
-    assert sum(r.count for r in by_month) == sum(r.count for r in by_quarter) == 7
+    # Seven or eight: this month's occurrence on the 5th is past once the 5th has gone by.
+    assert len(meetings) in (7, 8)
+    assert sum(r.count for r in by_month) == sum(r.count for r in by_quarter) == len(meetings)
     assert all(r.start.month in (1, 4, 7, 10) for r in by_quarter)
     assert len(by_quarter) < len(by_month)
 
