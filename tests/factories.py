@@ -6,7 +6,10 @@
 factories subclass `TenantFactory`.
 """
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 
 from agreements.models import (
@@ -271,3 +274,58 @@ def received_complaint(customer, *, actor=None, **values):
         return services.complaint_receive(
             actor=actor or customer.relationship_manager, customer=customer, **data
         )
+
+
+# Satisfaction ------------------------------------------------------------------------------------
+
+
+class SurveyFactory(TenantFactory):
+    class Meta:
+        model = "satisfaction.Survey"
+
+    name = factory.Sequence(lambda n: f"Satisfaction survey {n}")
+
+
+class QuestionFactory(TenantFactory):
+    class Meta:
+        model = "satisfaction.Question"
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n)
+    kind = "nps"
+    text = "How likely are you to recommend IT to a colleague?"
+
+
+def survey_with_questions(*, tenant=None, kinds=("nps", "csat", "service_rating", "text")):
+    """A survey with one question of each of `kinds`, in that order."""
+    survey = SurveyFactory(tenant=tenant) if tenant is not None else SurveyFactory()
+    texts = {
+        "nps": "How likely are you to recommend IT to a colleague?",
+        "csat": "How satisfied are you with IT overall?",
+        "service_rating": "How do you rate each service you use?",
+        "effort": "How easy was it to get what you needed from IT?",
+        "choice": "How do you mostly reach IT?",
+        "text": "What should IT do better?",
+    }
+    for position, kind in enumerate(kinds):
+        QuestionFactory(
+            survey=survey,
+            position=position,
+            kind=kind,
+            text=texts[kind],
+            required=kind in ("nps", "csat"),
+            choices=["Portal", "Phone", "Email"] if kind == "choice" else [],
+        )
+    return survey
+
+
+class CampaignFactory(TenantFactory):
+    """A draft campaign (no invitations yet) open from now for three weeks."""
+
+    class Meta:
+        model = "satisfaction.Campaign"
+
+    survey = factory.SubFactory(SurveyFactory)
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    opens_at = factory.LazyFunction(timezone.now)
+    closes_at = factory.LazyAttribute(lambda campaign: campaign.opens_at + timedelta(days=21))
