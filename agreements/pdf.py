@@ -11,6 +11,7 @@ The sealing itself, once, is a service (services.version_seal).
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -24,6 +25,8 @@ from customers.models import Contact
 
 from . import selectors, services
 from .models import AgreementVersion, EngagementRow, Signature
+
+logger = logging.getLogger(__name__)
 
 Status = AgreementVersion.Status
 Frequency = EngagementRow.Frequency
@@ -186,12 +189,34 @@ def seal_metadata(version: AgreementVersion) -> dict:
     }
 
 
+class SealedCopyMissing(Exception):
+    """The version's sealed PDF is recorded but its file is not in the storage (lost, or not
+    restored with the database). An unsealed rendering in its place would pass for the signed
+    record, so the download says so instead."""
+
+    def __init__(self, version: AgreementVersion):
+        super().__init__(
+            f"The sealed PDF {version.sealed_pdf.name} of version {version.pk} is missing."
+        )
+        self.version = version
+
+
 def version_pdf_bytes(version: AgreementVersion) -> bytes:
     """What a download of the version serves: the stored sealed PDF as stored, else a rendering
-    made on demand (drafts, versions in signature or withdrawn, a version not yet sealed)."""
+    made on demand (drafts, versions in signature or withdrawn, a version not yet sealed).
+    Raises SealedCopyMissing when the stored file cannot be read."""
     if version.sealed_pdf:
-        with version.sealed_pdf.storage.open(version.sealed_pdf.name, "rb") as stored:
-            return stored.read()
+        try:
+            with version.sealed_pdf.storage.open(version.sealed_pdf.name, "rb") as stored:
+                return stored.read()
+        except OSError as error:
+            logger.error(
+                "Sealed PDF %s of agreement version %s cannot be read: %s",
+                version.sealed_pdf.name,
+                version.pk,
+                error,
+            )
+            raise SealedCopyMissing(version) from error
     return version_pdf_render(version)
 
 

@@ -26,8 +26,13 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 PDF_CONTENT_TYPES = {"application/pdf", "application/x-pdf"}
 
 
-def _pdf_response(version) -> HttpResponse:
-    response = HttpResponse(pdf.version_pdf_bytes(version), content_type="application/pdf")
+def _pdf_response(request, version) -> HttpResponse:
+    try:
+        content = pdf.version_pdf_bytes(version)
+    except pdf.SealedCopyMissing:
+        # 503: the record is fine, its file is not (yet) back in the storage.
+        return render(request, "agreements/pdf_missing.html", {"version": version}, status=503)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf.pdf_filename(version)}"'
     # A person's copy of an agreement: never kept by a shared cache.
     response["Cache-Control"] = "private, no-store"
@@ -40,7 +45,7 @@ def version_pdf(request, pk):
     version = selectors.version_get(pk=pk)
     if not_allowed := get_only(request):
         return not_allowed
-    return _pdf_response(version)
+    return _pdf_response(request, version)
 
 
 def portal_version_pdf(request, pk):
@@ -53,7 +58,7 @@ def portal_version_pdf(request, pk):
     )
     if not_allowed := get_only(request):
         return not_allowed
-    return _pdf_response(version)
+    return _pdf_response(request, version)
 
 
 class VerifyForm(forms.Form):

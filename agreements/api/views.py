@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
@@ -74,6 +75,18 @@ class FirstRenderer(BaseContentNegotiation):
 
 
 VERSION = serializers.AgreementVersionSerializer
+
+
+class SealedCopyMissing(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "sealed_copy_missing"
+
+
+MISSING_COPY = (
+    "The sealed PDF of version {number} is recorded but its file is missing from the file "
+    "storage. Nothing has changed in the agreement; an administrator restores the file from "
+    "the backup of the storage."
+)
 NEW_DRAFT = OpenApiResponse(VERSION, description="The new draft.")
 
 
@@ -191,7 +204,11 @@ class AgreementVersionViewSet(
     @action(detail=True, methods=["get"], content_negotiation_class=FirstRenderer)
     def pdf(self, request, pk=None):
         version = self.get_object()
-        response = HttpResponse(pdf.version_pdf_bytes(version), content_type="application/pdf")
+        try:
+            content = pdf.version_pdf_bytes(version)
+        except pdf.SealedCopyMissing as missing:
+            raise SealedCopyMissing(MISSING_COPY.format(number=version.number)) from missing
+        response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{pdf.pdf_filename(version)}"'
         response["Cache-Control"] = "private, no-store"
         return response

@@ -259,6 +259,16 @@ def test_revise_makes_a_draft_copy_of_the_version_in_force(api, tenant_a, world,
     assert body["partner_plan"][0]["name"] == "Bea Budget"
 
 
+def test_the_pdf_of_a_sealed_version_whose_file_is_lost_answers_503_in_json(api, tenant_a, history):
+    version = kit.in_tenant(tenant_a, lambda: AgreementVersion.objects.get(pk=history.in_force.pk))
+    version.sealed_pdf.storage.delete(version.sealed_pdf.name)
+    response = api.get(f"/api/v1/agreement-versions/{version.pk}/pdf/")
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["status"] == 503 and error["code"] == "sealed_copy_missing"
+    assert "missing from the file storage" in error["detail"]
+
+
 def test_the_pdf_of_a_version_in_force_is_the_stored_sealed_file(api, tenant_a, history):
     response = api.get(f"/api/v1/agreement-versions/{history.in_force.pk}/pdf/")
     assert response.status_code == 200

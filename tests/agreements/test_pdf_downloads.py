@@ -159,3 +159,17 @@ def test_download_queries_are_pinned(tenant_a, history):
         own=1,
         shell=PORTAL_SHELL_QUERIES,
     )
+
+
+def test_a_sealed_copy_missing_from_storage_is_said_so_and_never_replaced_by_an_unsealed_one(
+    tenant_a, history
+):
+    version = in_tenant(tenant_a, lambda: AgreementVersion.objects.get(pk=history.in_force.pk))
+    version.sealed_pdf.storage.delete(version.sealed_pdf.name)
+    response = _as(history.world.rm).get(_staff_url(tenant_a, version))
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/html")
+    assert b"The sealed copy is missing" in response.content
+    assert b"%PDF-" not in response.content
+    portal = _as(history.world.business_manager).get(_portal_url(tenant_a, version))
+    assert portal.status_code == 503 and b"restores the file" in portal.content
