@@ -493,4 +493,3 @@ def service_choices() -> QuerySet[Service]:
 
 def service_owner_choices() -> QuerySet[Membership]:
     return staff_members()
-

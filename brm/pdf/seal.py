@@ -31,6 +31,7 @@ def _off_the_loop(fn, *args, **kwargs):
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(fn, *args, **kwargs).result()
 
+
 logger = logging.getLogger(__name__)
 
 SEAL_FIELD = "BRMSeal"

@@ -97,9 +97,7 @@ def test_the_agreement_page_links_its_pdf_and_its_sla_measurements(
     )
 
 
-def test_the_agreements_list_shows_and_sorts_by_last_months_sla_attainment(
-    client, tenant_a, world
-):
+def test_the_agreements_list_shows_and_sorts_by_last_months_sla_attainment(client, tenant_a, world):
     from tests.agreements.conftest import agreement_in_force, record
 
     line = agreement_in_force(world)

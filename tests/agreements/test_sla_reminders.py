@@ -97,6 +97,7 @@ def test_the_reminder_is_sent_once_with_two_dispatchers_racing(tenant_a, world, 
     # 40 days on: the month the version came into force in has finished, unmeasured.
     later = timezone.now() + timedelta(days=40)
     monkeypatch.setattr(timezone, "now", lambda: later)
+
     def sla_jobs():
         return DueJob.objects.filter(handler=services.SLA_REMINDER)
 
