@@ -18,6 +18,7 @@ tenant_patterns = [
     path("", include("meetings.feed_urls")),
     path("", include("meetings.urls")),
     path("", include("complaints.urls")),
+    path("", include("satisfaction.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,8 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     # A personal calendar feed: its secret token chooses the office (meetings.feeds).
     path("calendar/", include("meetings.feed_public_urls")),
+    # A survey's answer link: its secret token chooses the office (satisfaction.responses).
+    path("s/", include("satisfaction.public_urls")),
     path("api/v1/", include("brm.api.urls")),  # with every area's api/urls.py
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -15,6 +15,7 @@ class ComplaintsConfig(AppConfig):
 
         _register_pages()
         _register_demo()
+        _register_quiet_period()
 
 
 def _customer_panel_context(request, customer):
@@ -59,3 +60,13 @@ def _register_demo() -> None:
     from .demo import seed_complaints
 
     demo_data.register("complaints", seed=seed_complaints, order=40)
+
+
+def _register_quiet_period() -> None:
+    """Satisfaction surveys leave a customer alone while a complaint of theirs is escalated
+    beyond the relationship manager (satisfaction never imports complaints)."""
+    from brm.web.registry import survey_quiet_periods
+
+    from .selectors import customers_in_escalation
+
+    survey_quiet_periods.register("complaints", customers=customers_in_escalation, order=10)

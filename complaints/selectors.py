@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from brm.api.models import ApiKey
 from brm.db.plans import office_wide
@@ -113,6 +114,34 @@ def complaint_get(who: Membership | ApiKey, pk) -> Complaint:
     that does not exist, is another office's or is not theirs to see (a view answers 404 for
     all three alike)."""
     return complaint_list(who).select_related("rm_concerned").get(pk=pk)
+
+
+def customers_in_escalation(customer_ids: list[int]) -> dict[int, str]:
+    """{customer_id: reason} of the customers with an open complaint escalated to level 2 or 3:
+    the quiet period in which the satisfaction area surveys none of their contacts (registered
+    in apps.py as brm.web.registry.survey_quiet_periods). One query. A complaint about the
+    relationship manager is not named: that RM may read the reason on a campaign's page."""
+    open_escalated = (
+        Complaint.objects.filter(
+            customer_id__in=customer_ids, level__gte=2, status__in=Complaint.OPEN_STATUSES
+        )
+        .order_by("customer_id", "-level", "received_at", "pk")
+        .values_list("customer_id", "reference", "level", "about_rm")
+    )
+    reasons: dict[int, str] = {}
+    for customer_id, reference, level, about_rm in open_escalated:
+        if customer_id in reasons:
+            continue
+        if about_rm:
+            reasons[customer_id] = _(
+                "A complaint of this customer is escalated to level %(level)s."
+            ) % {"level": level}
+        else:
+            reasons[customer_id] = _("Complaint %(reference)s is escalated to level %(level)s.") % {
+                "reference": reference,
+                "level": level,
+            }
+    return reasons
 
 
 def level_people(complaint: Complaint, level: int | None = None) -> list[Membership]:

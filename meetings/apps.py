@@ -31,14 +31,50 @@ class MeetingsConfig(AppConfig):
         _register_workers()
         _register_pages()
         _register_portal_api()
+        _register_communications()
+
+
+def _register_communications() -> None:
+    """Communications: the staff and portal entries and the customer page's plan."""
+    from brm.tenancy.models import Role
+    from brm.web.registry import customer_panels, portal_nav, staff_nav
+
+    staff_nav.register(
+        "communications",
+        label=_("Communications"),
+        url_name="meetings:notice_list",
+        order=28,
+        prefix=True,
+    )
+    customer_panels.register(
+        "communications",
+        template="meetings/communications/_customer_panel.html",
+        context=_communications_panel_context,
+        order=26,
+    )
+    portal_nav.register(
+        "news",
+        label=_("News from IT"),
+        url_name="meetings:portal_news",
+        order=26,
+        roles={Role.CUSTOMER, Role.PURCHASER},
+        prefix=True,
+    )
+
+
+def _communications_panel_context(request, customer):
+    from .communication_views import customer_panel_context
+
+    return customer_panel_context(request, customer)
 
 
 def _register_demo() -> None:
     from brm.web.registry import demo_data
 
-    from .demo import seed_meetings
+    from .demo import seed_communications, seed_meetings
 
     demo_data.register("meetings", seed=seed_meetings, order=30)
+    demo_data.register("communications", seed=seed_communications, order=35)
 
 
 def _register_workers() -> None:

@@ -632,3 +632,16 @@ class CalendarFeed(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.membership}"
+
+
+# The communication plan and notices live in their own module; imported here so that Django
+# finds them and their migrations stay in meetings/migrations.
+from .communication_models import (  # noqa: E402, F401
+    CommunicationPlanEntry,
+    CommunicationPreference,
+    Notice,
+    NoticeAudience,
+    NoticeRecipient,
+    NoticeUpdate,
+    PlanDelivery,
+)

@@ -19,8 +19,8 @@ from brm.outbox.models import DueJob
 from brm.outbox.registry import daily_job, due_job_handler
 from brm.outbox.services import due_job_schedule
 
-from . import notifications, services
-from .models import Cadence, Meeting
+from . import communications, notifications, services
+from .models import Cadence, Meeting, Notice, NoticeUpdate
 
 PLAN = "meetings.plan"
 CADENCE_PLAN = "meetings.cadence_plan"
@@ -95,3 +95,26 @@ def missed_cadence_check(job: DueJob) -> None:
             start=date.fromisoformat(job.payload["period_start"]),
             end=date.fromisoformat(job.payload["period_end"]),
         )
+
+
+# Communications (meetings.communications): a sent notice's and an update's fan-out, and the
+# daily reminder of overdue plan entries.
+
+
+@due_job_handler(communications.NOTICE_FANOUT)
+def notice_fanout(job: DueJob) -> None:
+    notice = Notice.objects.filter(pk=job.object_id).first()
+    if notice is not None:
+        communications.notice_fanout(notice)
+
+
+@due_job_handler(communications.UPDATE_FANOUT)
+def notice_update_fanout(job: DueJob) -> None:
+    update = NoticeUpdate.objects.select_related("notice").filter(pk=job.object_id).first()
+    if update is not None:
+        communications.update_fanout(update)
+
+
+@daily_job(communications.PLAN_OVERDUE, at=time(8, 0))
+def plan_overdue(job: DueJob) -> None:
+    communications.plan_overdue_remind(date.fromisoformat(job.payload["date"]))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import urls_portal, views
+from . import urls_communications, urls_portal, views
 
 app_name = "meetings"
 
@@ -36,4 +36,5 @@ urlpatterns = [
     path("meetings/decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("meetings/decisions/<int:pk>/decide/", views.decision_decide, name="decision_decide"),
     *urls_portal.urlpatterns,
+    *urls_communications.urlpatterns,
 ]

@@ -145,12 +145,15 @@ class Question(TenantOwnedModel):
 class Campaign(TenantOwnedModel):
     """A survey sent to an audience between two times, with its reminders and anonymity."""
 
-    @badge_colours(draft="secondary", scheduled="info", open="primary", closed="dark")
+    @badge_colours(
+        draft="secondary", scheduled="info", open="primary", closed="dark", cancelled="secondary"
+    )
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SCHEDULED = "scheduled", _("Scheduled")
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class AudienceRole(models.TextChoices):
         BUSINESS_MANAGERS = "business_managers", _("Business managers")
@@ -229,6 +232,8 @@ class Campaign(TenantOwnedModel):
     )
     opened_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Called off while scheduled or open: its jobs cancelled, its links closed, never reopened.
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     summary = models.TextField(_("you said, we did"), blank=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
@@ -239,8 +244,9 @@ class Campaign(TenantOwnedModel):
         related_name="+",
         editable=False,
     )
+    # Empty for a campaign made by an API key nobody signed for, or by a repeat's close.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -347,6 +353,10 @@ class InvitationToken(TenantOwnedModel):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # The answer link names no office: its token finds the row before a tenant is known, and only
+    # while the request's transaction names that token's hash (satisfaction.responses).
+    rls_extra_read_condition = "token_hash = NULLIF(current_setting('app.survey_token', true), '')"
+
     class Meta:
         indexes = [models.Index(fields=["tenant", "invitation"], name="invitation_token_inv")]
 
@@ -361,7 +371,15 @@ class Response(TenantOwnedModel):
     invitation). In anonymous mode `invitation` is empty and `respondent_key` (a keyed hash the
     database alone cannot turn back into an invitation) keeps it to one per invitation."""
 
+    class Channel(models.TextChoices):
+        LINK = "link", _("Survey link")
+        PORTAL = "portal", _("Portal")
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
+    # Where it was answered (a feedback channel of the office's measures).
+    channel = models.CharField(
+        _("answered through"), max_length=8, choices=Channel.choices, default=Channel.LINK
+    )
     invitation = models.OneToOneField(
         Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
     )

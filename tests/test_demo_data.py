@@ -24,8 +24,9 @@ def test_seed_demo_twice_creates_one_office_with_its_records_and_sign_ins(client
     tenant = Tenant.objects.get(slug="demo")
     with tenant_context(tenant):
         assert Customer.objects.count() == 4
-        # One from the agreement's action plan, one agreed in a review, one from a complaint.
-        assert ActionItem.objects.count() == 8
+        # One from the agreement's action plan, one agreed in a review, one from a complaint,
+        # two survey follow-ups of detractors.
+        assert ActionItem.objects.count() == 10
         assert Contact.objects.filter(membership__isnull=False).count() == 3
         finance = Agreement.objects.get(customer__name="Finance")
         v1, v2 = AgreementVersion.objects.filter(agreement=finance).order_by("number")
@@ -41,6 +42,8 @@ def test_seed_demo_twice_creates_one_office_with_its_records_and_sign_ins(client
         assert sales.status == "draft"
         assert_demo_meetings()
         assert_demo_complaints()
+        assert_demo_satisfaction()
+        assert_demo_communications()
     for email, password, home in [
         ("admin@demo.example", "demo-admin-pass", "/t/demo/"),
         ("rm@demo.example", "demo-rm-pass", "/t/demo/"),
@@ -147,3 +150,63 @@ def assert_demo_complaints():
 
     new = Complaint.objects.get(status="new")
     assert new.channel == "email" and new.customer.name == "Sales & Marketing"
+
+
+def assert_demo_satisfaction():
+    """A closed, published campaign with Finance's answers above the minimum, its detractors'
+    follow-ups, and an open one for Carla Customer."""
+    from satisfaction.models import Campaign, Invitation, Response
+
+    closed = Campaign.objects.get(name="Spring satisfaction survey")
+    assert closed.status == "closed" and closed.is_published and closed.summary
+    assert closed.survey.is_frozen
+    finance = Response.objects.filter(campaign=closed, customer__name="Finance")
+    assert finance.count() == 9
+    assert finance.filter(follow_up__source="survey").count() == 2
+    scores = sorted(
+        finance.filter(answers__question__kind="nps").values_list("answers__value", flat=True)
+    )
+    assert scores[0] <= 6 and scores[-1] >= 9  # detractors and promoters
+    pulse = Campaign.objects.get(name="Autumn pulse")
+    assert pulse.status == "open"
+    assert list(Invitation.objects.filter(campaign=pulse).values_list("email", flat=True)) == [
+        "customer@demo.example"
+    ]
+
+
+def test_seed_demo_prints_a_working_survey_link_for_carla_each_time():
+    from io import StringIO
+
+    from satisfaction.models import InvitationToken
+    from satisfaction.tokens import token_hash
+
+    links = []
+    for _ in range(2):
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        line = next(line for line in out.getvalue().splitlines() if "/s/" in line)
+        links.append(line.rsplit("/s/", 1)[1].strip("/"))
+    assert links[0] != links[1]  # a fresh token on every start
+    tenant = Tenant.objects.get(slug="demo")
+    with tenant_context(tenant):
+        for token in links:
+            found = InvitationToken.objects.select_related("invitation").get(
+                token_hash=token_hash(token)
+            )
+            assert found.invitation.email == "customer@demo.example"
+
+
+def assert_demo_communications():
+    """A plan for each customer, a sent maintenance and a major incident with two updates that
+    Carla Customer (Finance) reads under News from IT."""
+    from customers.selectors import portal_scope
+    from meetings.communication_selectors import portal_notice_list
+    from meetings.models import CommunicationPlanEntry, Notice
+
+    assert CommunicationPlanEntry.objects.values("customer").distinct().count() == 4
+    carla = Contact.objects.get(email="customer@demo.example")
+    news = list(portal_notice_list(portal_scope(carla.membership)))
+    assert sorted(n.kind for n in news) == ["major_incident", "planned_maintenance"]
+    incident = Notice.objects.get(kind="major_incident")
+    assert [u.stage for u in incident.updates.order_by("created_at")] == ["identified", "resolved"]
+    assert all(n.recipient_count > 0 for n in news)

@@ -57,6 +57,10 @@ PORTAL_ONLY = {
     "meetings:portal_decision": _PORTAL,
     "meetings:portal_decision_approve": _PORTAL,
     "meetings:portal_decision_reject": _PORTAL,
+    "meetings:portal_news": _PORTAL,
+    "meetings:portal_notice": _PORTAL,
+    "meetings:portal_notice_ics": _PORTAL,
+    "meetings:portal_preferences": _PORTAL,
     "complaints:portal_complaint_list": _PORTAL,
     "complaints:portal_complaint_create": _PORTAL,
     "complaints:portal_procedure": _PORTAL,
@@ -66,6 +70,9 @@ PORTAL_ONLY = {
     "complaints:portal_confirm": _PORTAL,
     "complaints:portal_reject": _PORTAL,
     "complaints:portal_attachment_download": _PORTAL,
+    "satisfaction:portal_surveys": _PORTAL,
+    "satisfaction:portal_survey_answer": _PORTAL,
+    "satisfaction:portal_results": _PORTAL,
 }
 # Pages a role may read that still narrow by the object: the recorded roles are the most they
 # allow, so a GET may be refused as well as shown.

@@ -72,3 +72,29 @@ def daily_job(name: str, *, at: time = time(7, 0)) -> Callable[[Handler], Handle
 
 def daily_jobs() -> list[DailyJob]:
     return [_daily[name] for name in sorted(_daily)]
+
+
+# Delivery listeners ------------------------------------------------------------------------------
+
+# fn(*, key, status, at): an area's record follows its email's delivery (an invitation's
+# "delivered" or "failed"). Called after the outbox's own state is committed, in the message's
+# tenant and a transaction of its own, for each email whose key starts with the prefix.
+DeliveryListener = Callable[..., None]
+_delivery: dict[str, DeliveryListener] = {}
+
+
+def delivery_listener(key_prefix: str) -> Callable[[DeliveryListener], DeliveryListener]:
+    """Be told when an email whose key starts with `key_prefix` is sent or fails for good."""
+
+    def register(func: DeliveryListener) -> DeliveryListener:
+        existing = _delivery.get(key_prefix)
+        if existing is not None and existing is not func:
+            raise ImproperlyConfigured(f"Two delivery listeners for {key_prefix!r}.")
+        _delivery[key_prefix] = func
+        return func
+
+    return register
+
+
+def delivery_listeners_for(key: str) -> list[DeliveryListener]:
+    return [func for prefix, func in _delivery.items() if key.startswith(prefix)]

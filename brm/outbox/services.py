@@ -38,7 +38,7 @@ from brm.tenancy.models import Tenant
 
 from . import conf
 from .models import DueJob, OutboxMessage, ScheduledWork, message_id_for
-from .registry import daily_jobs, handler_get
+from .registry import daily_jobs, delivery_listeners_for, handler_get
 
 logger = logging.getLogger(__name__)
 
@@ -443,7 +443,22 @@ def _record_failure(
             row.status = model.QUEUED
             row.next_attempt_at = now + conf.retry_delay(row.attempts)
         row.save(update_fields=["status", "last_error", "claimed_at", "next_attempt_at"])
-        return "failed" if row.status == model.FAILED else "retry"
+        failed = row.status == model.FAILED
+    if failed and model is OutboxMessage:
+        _tell_listeners(tenant_id, row.key, "failed", now)
+    return "failed" if failed else "retry"
+
+
+def _tell_listeners(tenant_id: int, key: str, status: str, at: datetime) -> None:
+    """Let the area that queued the email follow its delivery (brm.outbox.registry). After the
+    outbox's own commit and in a transaction of its own: a listener that fails is logged and
+    never makes an email be sent again."""
+    for listener in delivery_listeners_for(key):
+        try:
+            with tenant_context(tenant_id):
+                listener(key=key, status=status, at=at)
+        except Exception:
+            logger.warning("Delivery listener for %s failed", key, exc_info=True)
 
 
 def _smtp_error(exc: Exception) -> tuple[str, bool]:
@@ -508,14 +523,16 @@ def outbox_deliver(*, tenant_id: int, message_id: int) -> str:
         reason, permanent = _smtp_error(exc)
         logger.info("Sending outbox message %s failed: %s", message_id, reason)
         return _record_failure(OutboxMessage, tenant_id, message_id, reason, permanent=permanent)
+    sent_at = timezone.now()
     try:
         with tenant_context(tenant_id):
             # Sent is the truth now, whatever state a sweep may have put the row in.
             OutboxMessage.objects.filter(pk=message_id).exclude(status=OutboxMessage.DONE).update(
-                status=OutboxMessage.DONE, sent_at=timezone.now(), claimed_at=None, last_error=""
+                status=OutboxMessage.DONE, sent_at=sent_at, claimed_at=None, last_error=""
             )
     finally:
         smtp.close()
+    _tell_listeners(tenant_id, message.key, "sent", sent_at)
     return "sent"
 
 
@@ -544,3 +561,56 @@ def due_job_run(*, tenant_id: int, job_id: int) -> str:
             DueJob, tenant_id, job_id, f"{type(exc).__name__}: {exc}", permanent=False
         )
     return "done"
+
+
+@transaction.atomic
+def outbox_enqueue_many(messages: Iterable[Mapping], *, batch_size: int = 2000) -> int:
+    """Queue many emails in the current tenant in bulk (a campaign's invitations, a notice to
+    every contact of thousands of customers): one INSERT a batch, no query per email. Each
+    mapping has key, to, subject, text and optionally html and attachments; a key queued before
+    is left as it was, so running it again queues nothing twice; a bad address refuses the
+    whole call. The rows wait "queued" and are due now: a dispatch
+    tick is published on commit so that they leave at once. Returns how many were handed in."""
+    from . import tasks  # tasks import services
+
+    tenant_id, now = current_tenant_id(), timezone.now()
+    created, batch = 0, []
+
+    def flush():
+        nonlocal created
+        OutboxMessage.objects.bulk_create(batch, ignore_conflicts=True)
+        created += len(batch)
+        batch.clear()
+
+    for item in messages:
+        files = [_attachment(a) for a in item.get("attachments", ())]
+        to_list = _addresses(item["to"], "to")
+        if not to_list:
+            raise ValidationError({"to": _("An email needs at least one recipient.")})
+        batch.append(
+            OutboxMessage(
+                tenant_id=tenant_id,
+                key=item["key"],
+                status=OutboxMessage.QUEUED,
+                message_id=message_id_for(tenant_id, item["key"]),
+                to=to_list,
+                subject=" ".join(str(item["subject"]).splitlines())[:500],
+                text=item["text"],
+                html=item.get("html", ""),
+                attachments=files,
+                next_attempt_at=now,
+            )
+        )
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+
+    def tick():
+        try:
+            tasks.outbox_dispatch.apply_async()
+        except Exception:  # the beat's next tick dispatches them all the same
+            logger.warning("Could not publish a dispatch tick", exc_info=True)
+
+    transaction.on_commit(tick)
+    return created

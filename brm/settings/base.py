@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "brm.web",
     "brm.pdf",
     "brm.hours",
+    "brm.charts",
     "customers",
     "agreements",
     "meetings",
@@ -238,6 +239,10 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_RATE_LIMIT", default="10/m/ip,5/5m/key"),
 }
+# The survey answer link (/s/<token>/) has no sign-in: opening and answering it is limited per
+# address and per link (brm.web.ratelimit). An office behind one NAT address answers together, so
+# the per-address rate is generous; tokens carry 256 random bits, so guessing is not the threat.
+SURVEY_LINK_RATE_LIMIT = env.str("SURVEY_LINK_RATE_LIMIT", default="300/m/ip,30/m/key")
 # Behind a proxy REMOTE_ADDR is the proxy's, so every client would share one per-IP limit. The
 # client's address is read from the header only when the operator says how many proxies (the
 # right-most X-Forwarded-For entries) or which single header are theirs: anyone can send one.
@@ -407,5 +412,18 @@ SPECTACULAR_SETTINGS = {
         "DecisionStatusEnum": "meetings.api.serializers.DECISION_STATUS",
         "DecisionKindEnum": "meetings.api.serializers.DECISION_KIND",
         "ComplaintStatusEnum": "complaints.api.serializers.COMPLAINT_STATUS",
+        "CampaignStatusEnum": "satisfaction.api.serializers.CAMPAIGN_STATUS",
+        "QuestionKindEnum": "satisfaction.api.serializers.QUESTION_KIND",
+        "NoticeStatusEnum": "meetings.api.communication_serializers.NOTICE_STATUS",
+        "NoticeKindEnum": "meetings.api.communication_serializers.NOTICE_KIND",
+        "NoticeResolveEnum": "meetings.api.communication_serializers.NOTICE_RESOLVE",
+        "NoticeUpdateStageEnum": "meetings.api.communication_serializers.UPDATE_STAGE",
+        "CommunicationTopicEnum": "meetings.api.communication_serializers.PLAN_TOPIC",
+        "CommunicationFrequencyEnum": "meetings.api.communication_serializers.PLAN_FREQUENCY",
+        "AudienceRoleEnum": "meetings.api.communication_serializers.AUDIENCE_ROLE",
+        "CommunicationChannelEnum": "meetings.api.communication_serializers.CHANNEL",
+        "NoticeSourceEnum": "meetings.api.communication_serializers.NOTICE_SOURCE",
+        "FrequencyEnum": "meetings.models.Frequency",
+        "ChannelEnum": "complaints.models.Complaint.Channel",
     },
 }

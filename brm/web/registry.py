@@ -304,11 +304,12 @@ class DemoData:
 
     `seed(members)` runs inside the demo tenant, after every lower `order`; `members` maps the
     demo sign-ins' emails to their memberships. It must be idempotent: `make run` seeds on every
-    start, so a contributor returns at once when its records exist.
+    start, so a contributor returns at once when its records exist. It may return a list of
+    lines that `seed_demo` prints after the sign-ins (a link made fresh on each start).
     """
 
     key: str
-    seed: Callable[[dict], None]
+    seed: Callable[[dict], list[str] | None]
     order: int = 100
 
 
@@ -318,3 +319,41 @@ class DemoDataRegistry(Registry):
 
 
 demo_data = DemoDataRegistry("demo data")
+
+
+# Survey quiet periods ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuietPeriodSource:
+    """Tells the satisfaction area which customers must not be surveyed now, and why.
+
+    `customers(customer_ids)` answers {customer_id: reason} for those of the given customers in
+    a quiet period (a complaint escalated beyond the relationship manager, say), in a number of
+    queries that does not grow with the customers: a campaign asks once for its whole audience.
+    The reason is shown to staff beside the held-back invitation.
+    """
+
+    key: str
+    customers: Callable[[list[int]], dict[int, str]]
+    order: int = 100
+
+
+class QuietPeriodRegistry(Registry):
+    def register(self, key: str, *, customers, order: int = 100) -> QuietPeriodSource:
+        return self.add(QuietPeriodSource(key=key, customers=customers, order=order))
+
+    def reasons(self, customer_ids: Iterable[int]) -> dict[int, str]:
+        """{customer_id: reason} over every source; the first source (by order) names it."""
+        ids = list(customer_ids)
+        found: dict[int, str] = {}
+        if not ids:
+            return found
+        for source in self:
+            for customer_id, reason in (source.customers(ids) or {}).items():
+                found.setdefault(customer_id, reason)
+        return found
+
+
+# Customers the satisfaction area leaves alone for now; the complaints area registers one.
+survey_quiet_periods = QuietPeriodRegistry("survey quiet periods")

@@ -2,11 +2,17 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import communication_views, views
 
 router = SimpleRouter()
 router.register("cadences", views.CadenceViewSet, basename="cadence")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("decisions", views.DecisionViewSet, basename="decision")
+router.register(
+    "communication-plan",
+    communication_views.CommunicationPlanEntryViewSet,
+    basename="communication-plan-entry",
+)
+router.register("notices", communication_views.NoticeViewSet, basename="notice")
 
 urlpatterns = router.urls

@@ -7,8 +7,9 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from brm.tenancy.models import Membership, Role
-from meetings import services
+from meetings import communications, services
 from tests.agreements.builders import customer_with_rm, draft_for
+from tests.api.isolation import register_api
 from tests.factories import ContactFactory
 from tests.isolation import MARKER, marked_rows, register
 from tests.kit import in_tenant, make_member
@@ -125,3 +126,97 @@ def marked_meetings(tenant):
     """A planned meeting (the upcoming tab), a cadence and a decision, each marked."""
     it_decision(tenant)
     cadence_of(tenant)
+
+
+# Communications ----------------------------------------------------------------------------------
+
+
+def _rm_of(tenant, customer) -> Membership:
+    return in_tenant(
+        tenant,
+        lambda: Membership.objects.select_related("user").get(pk=customer.relationship_manager_id),
+    )
+
+
+def notice_draft(tenant, *, kind: str = "major_incident", customer=None):
+    customer = customer or _customer(tenant)
+    ContactFactory(
+        customer=customer, name=f"Nia Notice {next(SEQ)}", email=f"nia{next(SEQ)}@x.example"
+    )
+    rm = _rm_of(tenant, customer)
+    starts = timezone.now() + timedelta(days=2)
+    window = (
+        {"window_starts_at": starts, "window_ends_at": starts + timedelta(hours=1)}
+        if kind == "planned_maintenance"
+        else {}
+    )
+    with in_tenant(tenant):
+        return communications.notice_create(
+            actor=rm.user, kind=kind, subject=f"{MARKER} notice", body="Body",
+            customer_ids=[customer.pk], resolve="roles", roles=["all_contacts"], **window,
+        )  # fmt: skip
+
+
+def plan_entry_of(tenant):
+    customer = _customer(tenant)
+    rm = _rm_of(tenant, customer)
+    with in_tenant(tenant):
+        return communications.plan_entry_create(
+            customer=customer, actor=rm.user, topic="service_report", roles=["business_manager"],
+            frequency="monthly", owner=rm, next_due=timezone.localdate(),
+            description=f"{MARKER} plan",
+        )  # fmt: skip
+
+
+@register("meetings:notice_detail")
+@register("meetings:notice_edit")
+@register("meetings:notice_delete")
+@register("meetings:notice_send")
+@register("meetings:notice_update_add")
+def notice(tenant):
+    return {"pk": notice_draft(tenant).pk}
+
+
+@register("meetings:plan_entry_edit")
+@register("meetings:plan_entry_delete")
+@register("meetings:plan_entry_deliver")
+def plan_entry(tenant):
+    return {"pk": plan_entry_of(tenant).pk}
+
+
+@register("meetings:plan_entry_create")
+def plan_customer(tenant):
+    return {"pk": _customer(tenant).pk}
+
+
+@register("meetings:portal_notice")
+@register("meetings:portal_notice_ics")
+def portal_notice(tenant):
+    """A planned maintenance sent to the harness's portal contact's customer."""
+    from tests.customers.isolation_cases import portal_contact
+
+    customer = portal_contact(tenant).customer
+    draft = notice_draft(tenant, kind="planned_maintenance", customer=customer)
+    with in_tenant(tenant):
+        communications.notice_send(notice=draft, actor=None)
+        communications.notice_fanout(draft)
+    return {"pk": draft.pk}
+
+
+@marked_rows
+def marked_communications(tenant):
+    """A draft notice and a plan entry (of a marked customer), each marked."""
+    notice_draft(tenant)
+    plan_entry_of(tenant)
+
+
+@register_api("/api/v1/notices/{id}/")
+@register_api("/api/v1/notices/{id}/send/")
+@register_api("/api/v1/notices/{id}/updates/")
+def api_notice(tenant):
+    return {"id": notice_draft(tenant).pk}
+
+
+@register_api("/api/v1/communication-plan/{id}/")
+def api_plan_entry(tenant):
+    return {"id": plan_entry_of(tenant).pk}

@@ -35,13 +35,17 @@ class Command(BaseCommand):
                 # Keep printed passwords true on a second run, even if someone changed one.
                 membership.user.set_password(password)
                 membership.user.save(update_fields=["password"])
+            notes = []
             with tenant_context(tenant):
                 members = {m.user.email: m for m in Membership.objects.select_related("user")}
-                # Each area seeds its own records, lower layers first (see brm.web.registry).
+                # Each area seeds its own records, lower layers first (see brm.web.registry);
+                # a seed may return lines to print (a survey's answer link, say).
                 for contribution in demo_data:
-                    contribution.seed(members)
+                    notes += contribution.seed(members) or []
         self.stdout.write(
             self.style.SUCCESS("Demo office 'Demo IT' (two-factor optional). Sign-ins:")
         )
         for email, _name, role, password in DEMO_USERS:
             self.stdout.write(f"  {role.label:<32} {email:<26} {password}")
+        for note in notes:
+            self.stdout.write(f"  {note}")
