@@ -80,7 +80,7 @@ def audience_customers(campaign: Campaign):
     if campaign.audience_scope == scope.RELATIONSHIP_MANAGER:
         return active.filter(relationship_manager_id=campaign.relationship_manager_id)
     if campaign.audience_scope == scope.DIVISION:
-        return active.filter(division=campaign.division)
+        return active.filter(division__iexact=campaign.division.strip())
     return active
 
 

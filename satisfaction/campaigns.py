@@ -47,7 +47,7 @@ from .models import (
     Survey,
     SurveyOptOut,
 )
-from .selectors import settings_for_office
+from .selectors import settings_row_for_update
 
 OPEN_JOB = "satisfaction.open"
 REMIND_JOB = "satisfaction.remind"
@@ -156,6 +156,8 @@ def _set_customers(campaign: Campaign, customers) -> None:
         if len(found) != len(set(ids)):
             raise ValidationError({"customers": _("Choose customers of this office.")})
         campaign.customers.set(found)
+    if campaign.audience_scope == Campaign.AudienceScope.CHOSEN and not campaign.customers.exists():
+        raise ValidationError({"customers": _("Choose at least one customer.")})
 
 
 @transaction.atomic
@@ -638,7 +640,7 @@ def settings_update(*, actor: Actor, **fields) -> SatisfactionSettings:
     unknown = set(fields) - set(SETTINGS_FIELDS)
     if unknown:
         raise TypeError(f"settings_update got unknown fields: {sorted(unknown)}")
-    current = SatisfactionSettings.objects.select_for_update().get(pk=settings_for_office().pk)
+    current = settings_row_for_update()
     audited_update(
         current,
         actor=actor.user,

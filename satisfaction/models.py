@@ -22,7 +22,7 @@ from customers.models import ActionItem, Contact, Customer, Service
 
 class SatisfactionSettings(TenantOwnedModel):
     """The office's fatigue rules and the minimum number of answers behind a shown figure. One
-    row per office, made with the defaults when first read (selectors.settings_for_office)."""
+    row per office, saved on its first change; read through selectors.settings_for_office."""
 
     invitations_per_year = models.PositiveSmallIntegerField(
         _("invitations per contact in 12 months"),

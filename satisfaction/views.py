@@ -386,7 +386,9 @@ def campaign_create(request):
 def campaign_edit(request, pk):
     campaign = _campaign_or_404(pk)
     if campaign.status != Campaign.Status.DRAFT:
-        messages.error(request, _("Only a draft campaign is changed: cancel the schedule first."))
+        messages.error(
+            request, _("Only a draft campaign can be changed: to change this one, make a new one.")
+        )
         return redirect(_url("campaign_detail", request, pk=campaign.pk))
     return _campaign_form(request, campaign)
 
@@ -474,6 +476,7 @@ def campaign_cancel(request, pk):
             "danger": True,
             "button": _("Cancel the campaign"),
             "cancel_url": back,
+            "cancel_label": _("Keep it"),
         },
     )
 

@@ -20,50 +20,22 @@ counts Message-IDs. Then, as the runtime role under row-level security:
 4. **deliver**: the workers start, the dispatcher ticks until every email is delivered to the
    SMTP server; the invitations' delivery status is read back (each `sent`).
 
-Prints the figures and writes bench/results/satisfaction.json; exits non-zero if an email is
-missing, one arrived twice, an outbox key is there twice or an invitation is not `sent`.
+Prints the figures and writes bench/results/satisfaction_campaign.json; exits non-zero if an
+email is missing, one arrived twice, an outbox key is there twice or an invitation is not `sent`.
 """
 
 import argparse
 import json
 import os
-import signal
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench" / "results"
+from bench import mailrun
+
 OWNER_URL = os.environ.get(
     "BENCH_OWNER_URL", "postgres://brm_owner@127.0.0.1:5432/brm_bench_sat_campaigns"
 )
-RUNTIME_USER = os.environ.get("DATABASE_RUNTIME_USER", "brm_app")
 CUSTOMERS = 200
 BATCH = 5000
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    url = urlparse(OWNER_URL)
-    name = url.path.lstrip("/")
-    conn = psycopg.connect(OWNER_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True)
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}" OWNER "{url.username}"')
-    conn.close()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.satisfaction.settings",
-        "DATABASE_URL": OWNER_URL,
-        "PYTHONPATH": str(ROOT),
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
 
 
 def seed(contacts: int):
@@ -276,91 +248,25 @@ def floor(tenant, campaign) -> dict:
     }
 
 
-def deliver(tenant, expected: int, args, workdir: Path, smtp) -> dict:
-    from tests.outbox.servers import stop_process
-
-    workers = []
-    for n in range(args.workers):
-        log = (workdir / f"worker{n}.log").open("wb")
-        workers.append(
-            subprocess.Popen(
-                [
-                    str(ROOT / ".venv/bin/celery"),
-                    "-A",
-                    "brm",
-                    "worker",
-                    "-Q",
-                    "default,email",
-                    f"--concurrency={args.concurrency}",
-                    "-P",
-                    "prefork",
-                    "--loglevel=WARNING",
-                    "--without-mingle",
-                    "--without-gossip",
-                    f"--hostname=bench{n}@%h",
-                ],
-                cwd=ROOT,
-                env={**os.environ, "PYTHONPATH": str(ROOT)},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
-    try:
-        return _deliver(tenant, expected, args, smtp)
-    finally:
-        for worker in workers:
-            stop_process(worker, signal.SIGTERM)
-
-
-def _deliver(tenant, expected: int, args, smtp) -> dict:
+def deliver(tenant, expected: int, args, smtp, workdir) -> dict:
     from django.db.models import Count
 
-    from brm.outbox.models import OutboxMessage
-    from brm.outbox.services import outbox_dispatch
     from brm.tenancy.context import tenant_context
     from satisfaction.models import Invitation
 
-    time.sleep(5)  # let the workers start; the clock starts at the first dispatcher tick
-    started = time.monotonic()
-    deadline = started + 3600
-    last_tick = last_report = started
-    last_count = 0
-    outbox_dispatch()
-    while (count := len(smtp.handler.accepted)) < expected and time.monotonic() < deadline:
-        now = time.monotonic()
-        if now - last_tick >= 15:  # the beat's tick
-            outbox_dispatch()
-            last_tick = now
-        if now - last_report >= 15:
-            rate = (count - last_count) / (now - last_report)
-            print(f"  {now - started:5.0f}s: {count} delivered, {rate:.0f}/s", flush=True)
-            last_report, last_count = now, count
-        time.sleep(0.05)
-    seconds = time.monotonic() - started
-    time.sleep(2)  # the last "sent" marks and the listeners commit just after the server's 250
+    with mailrun.celery_workers(args.workers, args.concurrency, workdir):
+        delivery = mailrun.deliver_all(smtp, expected)
     with tenant_context(tenant):
-        statuses = dict(
-            OutboxMessage.objects.values_list("status").annotate(n=Count("pk")).order_by()
-        )
-        keys_twice = (
-            OutboxMessage.objects.values("key").annotate(n=Count("pk")).filter(n__gt=1).count()
-        )
         invitations = dict(
             Invitation.objects.filter(campaign__name="Winter pulse")
             .values_list("status")
             .annotate(n=Count("pk"))
             .order_by()
         )
-    unique, duplicates = smtp.handler.unique(), smtp.handler.duplicates()
     return {
         "workers": f"{args.workers} x concurrency {args.concurrency} (prefork)",
-        "delivered": unique,
-        "seconds": round(seconds, 1),
-        "delivered_per_second": round(unique / seconds, 1),
-        "smtp_duplicates": duplicates,
-        "outbox_keys_twice": keys_twice,
-        "outbox_rows": statuses,
+        **delivery,
+        **mailrun.outbox_figures(tenant),
         "invitations": invitations,
     }
 
@@ -373,26 +279,11 @@ def main() -> None:
     parser.add_argument("--no-delivery", action="store_true", help="seed, open and floor only")
     args = parser.parse_args()
 
-    ensure_database()
-    url = urlparse(OWNER_URL)
-    os.environ["DATABASE_URL"] = url._replace(
-        netloc=f"{RUNTIME_USER}@{url.hostname}:{url.port}"
-    ).geturl()
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.satisfaction.settings"
+    mailrun.fresh_database(OWNER_URL, "bench.satisfaction.settings")
+    with mailrun.mail_servers("bench-satisfaction-") as (smtp, workdir):
+        import django
 
-    from tests.outbox.servers import RedisServer, SmtpServer
-
-    workdir = Path(tempfile.mkdtemp(prefix="bench-satisfaction-"))
-    redis, smtp = RedisServer(workdir), SmtpServer()
-    redis.start()
-    smtp.start()
-    os.environ["CELERY_BROKER_URL"] = redis.url
-    os.environ["EMAIL_URL"] = smtp.url
-
-    import django
-
-    django.setup()
-    try:
+        django.setup()
         started = time.perf_counter()
         tenant, campaign = seed(args.contacts)
         seeded = round(time.perf_counter() - started, 1)
@@ -409,13 +300,9 @@ def main() -> None:
             "open_of_floor": round(opened["queued_per_second"] / floored["queued_per_second"], 2),
         }
         if not args.no_delivery:
-            result["delivery"] = deliver(tenant, opened["invited"], args, workdir, smtp)
-    finally:
-        smtp.stop()
-        redis.stop()
+            result["delivery"] = deliver(tenant, opened["invited"], args, smtp, workdir)
     print(json.dumps(result, indent=2))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "satisfaction.json").write_text(json.dumps(result, indent=2))
+    mailrun.write_result("satisfaction_campaign", result)
     problems = []
     delivery = result.get("delivery")
     if delivery:

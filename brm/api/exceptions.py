@@ -3,8 +3,9 @@
     {"error": {"status": 400, "code": "invalid", "detail": "Invalid input.",
                "fields": {"name": ["This field is required."]}}}
 
-`fields` is there for 400 validation errors only. Services raise Django's ValidationError and
-PermissionDenied; they are answered like DRF's own.
+`fields` is there for 400 validation errors only, each field with a list of messages (a nested
+serializer's errors are flattened into it: "item 2: kind: ..."). Services raise Django's
+ValidationError and PermissionDenied; they are answered like DRF's own.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -43,8 +44,28 @@ def error_body(exc: exceptions.APIException, status: int) -> dict:
             "status": status,
             "code": "invalid",
             "detail": _("Invalid input."),
-            "fields": fields,
+            "fields": {name: messages(value) for name, value in fields.items()},
         }
     detail = exc.detail
     code = detail.code if isinstance(detail, ErrorDetail) else exc.default_code
     return {"status": status, "code": code, "detail": str(detail)}
+
+
+def messages(detail, prefix: str = "") -> list[str]:
+    """A field's errors as a flat list of texts: a list's entries in turn, a nested object's
+    errors prefixed with the item number and field name they belong to."""
+    if isinstance(detail, dict):
+        return [
+            text for name, value in detail.items() for text in messages(value, f"{prefix}{name}: ")
+        ]
+    if isinstance(detail, list | tuple):
+        if any(isinstance(item, dict | list | tuple) for item in detail):
+            found = []
+            for number, item in enumerate(detail, start=1):
+                if isinstance(item, dict | list | tuple):
+                    found += messages(item, f"{prefix}{_('item')} {number}: ")
+                else:
+                    found.append(f"{prefix}{item}")
+            return found
+        return [f"{prefix}{item}" for item in detail]
+    return [f"{prefix}{detail}"]

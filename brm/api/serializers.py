@@ -50,6 +50,16 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """`true` or `false` only: DRF's own also takes 0, 1, "yes" and "on", which the schema
+    (type boolean) says is refused."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class TenantModelSerializer(serializers.ModelSerializer):
     """Base of every API serializer of a tenant-owned model.
 
@@ -64,6 +74,7 @@ class TenantModelSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: StrictCharField,
         models.TextField: StrictCharField,
+        models.BooleanField: StrictBooleanField,
     }
 
     def get_fields(self):

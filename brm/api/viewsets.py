@@ -12,7 +12,7 @@ from rest_framework.settings import api_settings
 
 from brm.tenancy.models import Membership, TenantOwnedModel
 
-from .serializers import StrictCharField
+from .serializers import StrictBooleanField, StrictCharField
 
 
 class TenantGenericViewSet(viewsets.GenericViewSet):
@@ -75,6 +75,7 @@ _IDENTITY_COLUMNS = {
     serializers.IntegerField: (models.IntegerField,),
     serializers.BigIntegerField: (models.IntegerField,),  # unless it is coerced to a string
     serializers.BooleanField: (models.BooleanField,),
+    StrictBooleanField: (models.BooleanField,),
 }
 
 

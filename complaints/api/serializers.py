@@ -5,6 +5,7 @@ and the thread's messages (internal notes included: a key is the staff side)."""
 from rest_framework import serializers
 
 from brm.api.serializers import (
+    StrictBooleanField,
     StrictCharField,
     TenantModelSerializer,
     TenantPrimaryKeyRelatedField,
@@ -102,7 +103,7 @@ class ComplaintCreateSerializer(TenantModelSerializer):
         help_text="How it came in; `api` when left out.",
     )
     desired_outcome = StrictCharField(required=False, allow_blank=True)
-    about_rm = serializers.BooleanField(
+    about_rm = StrictBooleanField(
         required=False,
         default=False,
         help_text="The complaint is about the customer's relationship manager: it starts at "
@@ -193,7 +194,7 @@ class ComplaintMessageSerializer(TenantModelSerializer):
     raiser."""
 
     body = StrictCharField()
-    internal = serializers.BooleanField(required=False, default=False)
+    internal = StrictBooleanField(required=False, default=False)
 
     class Meta:
         model = ComplaintMessage

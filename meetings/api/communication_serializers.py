@@ -10,7 +10,12 @@ from datetime import UTC, date, datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from brm.api.serializers import StrictCharField, TenantModelSerializer, TenantPrimaryKeyRelatedField
+from brm.api.serializers import (
+    StrictBooleanField,
+    StrictCharField,
+    TenantModelSerializer,
+    TenantPrimaryKeyRelatedField,
+)
 from brm.tenancy.models import Membership
 from customers.models import Customer, Service
 from meetings.communication_models import (
@@ -122,13 +127,13 @@ class NoticeSerializer(TenantModelSerializer):
         queryset=Service.all_tenants.all(), required=False, allow_null=True,
         help_text="Every customer consuming this catalogue service is addressed too.",
     )  # fmt: skip
-    purchasers_only = serializers.BooleanField(required=False)
+    purchasers_only = StrictBooleanField(required=False)
     resolve = serializers.ChoiceField(choices=Notice.Resolve.choices, required=False)
     roles = _roles()
     contact_ids = _ids("For `resolve: hand`: the contacts, by id.")
     status = serializers.ChoiceField(choices=Notice.Status.choices, read_only=True)
     updates = NoticeUpdateSerializer(many=True, read_only=True)
-    send = serializers.BooleanField(
+    send = StrictBooleanField(
         write_only=True, required=False, default=False, help_text="Send it at once."
     )
 

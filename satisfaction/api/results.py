@@ -2,16 +2,15 @@
 them (satisfaction.results.campaign_results): the same suppression below the office's minimum,
 the same indicative marks, comments as the campaign's anonymity mode allows.
 
-`CampaignResultsMixin` holds the action, so the campaigns' viewset (list, detail, writes) takes
-it in; `CampaignResultsViewSet` routes it on its own meanwhile.
+`CampaignResultsMixin` holds the action; the campaigns' viewset (list, detail, writes) takes it in.
 """
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from brm.api.viewsets import TenantGenericViewSet
 from satisfaction import results
 from satisfaction.models import Campaign
 
@@ -32,6 +31,8 @@ class FigureSerializer(serializers.Serializer):
 
 
 class SliceSerializer(serializers.Serializer):
+    """The figures of a slice of the responses: all of them, one customer's, one campaign's."""
+
     label = serializers.CharField()
     responses = serializers.IntegerField()
     delivered = serializers.IntegerField(help_text="Invitations delivered.")
@@ -44,15 +45,21 @@ class SliceSerializer(serializers.Serializer):
 
 
 class CustomerSliceSerializer(SliceSerializer):
+    """One customer's figures in the campaign."""
+
     customer = serializers.IntegerField()
 
 
 class TrendPointSerializer(SliceSerializer):
+    """One closed campaign of the line, with its figures."""
+
     campaign = serializers.IntegerField()
     closes_at = serializers.DateTimeField()
 
 
 class ServiceRatingSerializer(serializers.Serializer):
+    """The ratings one catalogue service was given."""
+
     service = serializers.IntegerField()
     name = serializers.CharField()
     rating = FigureSerializer(help_text="The average rating (1-5).")
@@ -60,6 +67,8 @@ class ServiceRatingSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.Serializer):
+    """A free-text answer, with whom it came from where the anonymity mode allows."""
+
     text = serializers.CharField()
     question = serializers.CharField()
     customer = serializers.CharField(
@@ -104,13 +113,7 @@ class CampaignResultsMixin:
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def results(self, request, pk=None):
-        campaign = self.get_object()
+        # The campaign alone: the list's counts are not needed (a bad id is a 404, as DRF's).
+        campaign = get_object_or_404(Campaign.objects.select_related("survey"), pk=pk)
         found = results.campaign_results(campaign)
         return Response(CampaignResultsSerializer(found.as_dict()).data)
-
-
-class CampaignResultsViewSet(CampaignResultsMixin, TenantGenericViewSet):
-    """The results action alone, under /api/v1/campaigns/{id}/results/."""
-
-    model = Campaign
-    serializer_class = CampaignResultsSerializer

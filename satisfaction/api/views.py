@@ -8,8 +8,6 @@ one's responses are linked to nobody, so neither is listed here (their figures a
 results).
 """
 
-from importlib.util import find_spec
-
 from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -23,14 +21,7 @@ from satisfaction import campaigns, listing, surveys
 from satisfaction.models import Answer, Campaign, Invitation, Question, Response, Survey
 
 from . import filters, serializers
-
-if find_spec("satisfaction.api.results") is not None:
-    # GET /api/v1/campaigns/{id}/results/: the results part's action on this viewset.
-    from .results import CampaignResultsMixin
-else:
-
-    class CampaignResultsMixin:
-        """Where the campaign results action plugs in (satisfaction/api/results.py)."""
+from .results import CampaignResultsMixin  # GET /api/v1/campaigns/{id}/results/
 
 
 def _actor(request):

@@ -68,3 +68,20 @@ def test_a_number_where_text_belongs_is_a_field_error(tenant_a, admin_a):
     response = client.post("/api/v1/services/", {"name": "ERP", "description": 0}, format="json")
     assert response.status_code == 400
     assert "description" in response.json()["error"]["fields"]
+
+
+def test_nested_field_errors_are_flattened_into_the_fields_list_of_texts():
+    from rest_framework.exceptions import ValidationError
+
+    from brm.api.exceptions import api_exception_handler
+
+    nested = {
+        "questions": [{}, {"kind": ["Select a valid choice."], "text": ["Required."]}],
+        "name": ["Too long."],
+    }
+    response = api_exception_handler(ValidationError(nested), {})
+    assert response.status_code == 400
+    assert response.data["error"]["fields"] == {
+        "questions": ["item 2: kind: Select a valid choice.", "item 2: text: Required."],
+        "name": ["Too long."],
+    }

@@ -12,19 +12,20 @@ from meetings import services
 from meetings.models import Cadence, Meeting
 from tests.agreements.builders import in_force
 from tests.meetings.conftest import monthly_review
+from tests.meetings.workers import office_today
 
 pytestmark = pytest.mark.usefixtures("as_tenant_a")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def _tomorrow():
-    return timezone.localdate() + timedelta(days=1)
+    return office_today() + timedelta(days=1)
 
 
 def test_a_new_cadence_plans_its_occurrences_up_to_the_horizon(mworld):
     cadence = monthly_review(mworld, starts_on=_tomorrow())
     meetings = list(cadence.meetings.order_by("starts_at"))
-    horizon = timezone.localdate() + timedelta(days=120)
+    horizon = office_today() + timedelta(days=120)
     assert 3 <= len(meetings) <= 5
     assert all(m.starts_at.astimezone(AMSTERDAM).time() == time(10) for m in meetings)
     assert all(m.starts_at.astimezone(AMSTERDAM).weekday() == 1 for m in meetings)

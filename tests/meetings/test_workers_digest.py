@@ -16,7 +16,7 @@ from meetings.notifications import action_digest_send
 from meetings.tasks import DIGEST
 from tests.factories import ActionItemFactory
 from tests.kit import in_tenant
-from tests.meetings.workers import jobs, local, mails
+from tests.meetings.workers import jobs, local, mails, office_today
 from tests.outbox.conftest import redis_server  # noqa: F401 (a private broker for the race)
 
 
@@ -28,7 +28,7 @@ def _item(world, *, days, **fields):
     if "owner_member" not in fields and "owner_contact" not in fields:
         fields["owner_member"] = world.rm
     return ActionItemFactory(
-        customer=world.customer, due_date=timezone.localdate() + timedelta(days), **fields
+        customer=world.customer, due_date=office_today() + timedelta(days), **fields
     )
 
 

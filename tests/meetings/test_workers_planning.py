@@ -13,7 +13,7 @@ from meetings import services, tasks
 from meetings.models import Cadence, Meeting
 from tests.factories import ActionItemFactory
 from tests.meetings.conftest import monthly_review
-from tests.meetings.workers import jobs, local, run_due
+from tests.meetings.workers import jobs, local, office_today, run_due
 
 pytestmark = pytest.mark.usefixtures("as_tenant_a")
 
@@ -28,9 +28,9 @@ def _plan_day(tenant):
 
 
 def test_the_daily_job_gives_each_active_cadence_its_planning_job(tenant_a, mworld):
-    active = monthly_review(mworld, starts_on=timezone.localdate() + timedelta(days=1))
+    active = monthly_review(mworld, starts_on=office_today() + timedelta(days=1))
     paused = monthly_review(
-        mworld, starts_on=timezone.localdate() + timedelta(days=1), name="Initiative review"
+        mworld, starts_on=office_today() + timedelta(days=1), name="Initiative review"
     )
     services.cadence_pause(cadence=paused, actor=mworld.rm.user)
     tomorrow, job = _plan_day(tenant_a)
@@ -43,8 +43,8 @@ def test_the_daily_job_gives_each_active_cadence_its_planning_job(tenant_a, mwor
 
 
 def test_a_planning_job_plans_up_to_the_moved_horizon_once(tenant_a, mworld):
-    cadence = monthly_review(mworld, starts_on=timezone.localdate() + timedelta(days=1))
-    Cadence.objects.filter(pk=cadence.pk).update(planned_until=timezone.localdate())
+    cadence = monthly_review(mworld, starts_on=office_today() + timedelta(days=1))
+    Cadence.objects.filter(pk=cadence.pk).update(planned_until=office_today())
     cadence.meetings.order_by("-starts_at").first().delete()  # as if not planned yet
     before = cadence.meetings.count()
     _tomorrow, job = _plan_day(tenant_a)
@@ -56,7 +56,7 @@ def test_a_planning_job_plans_up_to_the_moved_horizon_once(tenant_a, mworld):
     tasks.cadence_plan(DueJob.objects.get(pk=planning.pk))  # run again: nothing more
     assert cadence.meetings.count() == before + 1
     cadence.refresh_from_db()
-    assert cadence.planned_until == timezone.localdate() + timedelta(days=120)
+    assert cadence.planned_until == office_today() + timedelta(days=120)
 
 
 def test_the_daily_job_refreshes_the_agenda_of_the_coming_week(tenant_a, mworld):

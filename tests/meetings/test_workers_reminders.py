@@ -15,7 +15,7 @@ from brm.tenancy.context import tenant_context
 from meetings import notifications, services, tasks
 from meetings.notifications import REMINDER
 from tests.meetings.conftest import monthly_review
-from tests.meetings.workers import jobs, local, mails, one_off, run_due
+from tests.meetings.workers import jobs, local, mails, office_today, one_off, run_due
 from tests.outbox.conftest import redis_server  # noqa: F401 (a private broker for the race)
 
 
@@ -24,7 +24,7 @@ def _in_days(tenant, days, hour=10):
 
 
 def _later_meeting(world):
-    cadence = monthly_review(world, starts_on=timezone.localdate() + timedelta(days=1))
+    cadence = monthly_review(world, starts_on=office_today() + timedelta(days=1))
     return cadence.meetings.order_by("starts_at")[1]  # weeks ahead: its reminder is not due yet
 
 
@@ -41,7 +41,7 @@ class TestWhen:
         services.meeting_settings_update(actor=mworld.rm.user, reminder_days_before=5)
         meeting = one_off(mworld, starts_at=_in_days(tenant_a, 20))
         (job,) = jobs(REMINDER, object_id=str(meeting.pk))
-        assert job.due_at == local(tenant_a, timezone.localdate() + timedelta(days=15), 9)
+        assert job.due_at == local(tenant_a, office_today() + timedelta(days=15), 9)
 
     def test_nothing_is_sent_before_the_day(self, tenant_a, mworld):
         meeting = _later_meeting(mworld)

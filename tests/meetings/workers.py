@@ -34,6 +34,14 @@ def mails(prefix: str) -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(key__startswith=prefix).order_by("pk"))
 
 
+def office_today():
+    """Today in the test office's time zone (Amsterdam, mworld): the day the code plans by,
+    which is not the server's (UTC) between 23:00 and midnight."""
+    from zoneinfo import ZoneInfo
+
+    return timezone.localdate(timezone=ZoneInfo("Europe/Amsterdam"))
+
+
 def local(tenant, day, hour=9, minute=0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=tenant.zone)
 

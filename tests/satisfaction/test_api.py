@@ -104,7 +104,7 @@ def test_a_draft_campaign_is_made_and_changed_and_filtered_by_status(api, tenant
     in_tenant(tenant_a, lambda: Campaign.objects.filter(pk=body["id"]).update(status="open"))
     refused = api.patch(f"{CAMPAIGNS}{body['id']}/", {"name": "Late"}, format="json")
     assert refused.status_code == 400
-    assert "Only a draft campaign is changed" in str(refused.json()["error"])
+    assert "Only a draft campaign can be changed." in str(refused.json()["error"])
 
 
 @pytest.mark.parametrize(

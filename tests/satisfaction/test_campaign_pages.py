@@ -26,7 +26,7 @@ def test_an_rm_makes_a_draft_campaign_in_office_time(client, tenant_a, sworld):
     assert campaign.status == "draft" and campaign.anonymity == "confidential"
     # 09:00 in Amsterdam in March is 08:00 UTC.
     assert campaign.opens_at.astimezone(datetime.UTC).hour == 8
-    assert_audited(tenant_a, "campaign.created", obj=campaign, actor=sworld.rm.user)
+    assert_audited(tenant_a, "satisfaction.campaign.created", obj=campaign, actor=sworld.rm.user)
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,8 @@ def test_the_audience_preview_shows_who_is_invited_and_who_a_rule_holds_back(
     assert sworld.paul.name in page
     assert sworld.carl.name in page and "Opted out of surveys" in page
     assert sworld.olga.name not in page  # another RM's customer
-    assert "Nina Noemail" not in page  # "all contacts with an email"
+    # Not dropped: shown held back, with the reason.
+    assert "Nina Noemail has no email address." in page
 
 
 def test_a_division_campaign_names_the_contacts_without_an_email_as_held_back(
@@ -111,10 +112,10 @@ def test_scheduling_asks_first_then_freezes_the_survey(client, tenant_a, sworld)
     assert client.post(path).status_code == 302
     assert refreshed(campaign).status == "scheduled"
     assert refreshed(sworld.survey).is_frozen
-    assert_audited(tenant_a, "campaign.scheduled", obj=campaign)
+    assert_audited(tenant_a, "satisfaction.campaign.scheduled", obj=campaign)
     # A scheduled campaign is not edited: the page sends the member back with the reason.
     response = client.get(url(tenant_a, "campaign_edit", pk=campaign.pk), follow=True)
-    assert "cancel the schedule first" in body(response)
+    assert "Only a draft campaign can be changed" in body(response)
 
 
 def test_a_campaign_without_an_audience_is_not_scheduled(client, tenant_a, sworld):
@@ -129,18 +130,21 @@ def test_a_campaign_without_an_audience_is_not_scheduled(client, tenant_a, sworl
     assert refreshed(campaign).status == "draft"
 
 
-def test_calling_off_a_scheduled_campaign_makes_it_a_draft_again(client, tenant_a, sworld):
+def test_cancelling_a_scheduled_campaign_asks_first_and_is_final(client, tenant_a, sworld):
     campaign = CampaignFactory(tenant=tenant_a, survey=sworld.survey)
     signed_in(client, sworld.rm)
     path = url(tenant_a, "campaign_cancel", pk=campaign.pk)
-    assert "Only a scheduled campaign" in body(client.get(path))
+    assert "Only a scheduled or open campaign can be cancelled." in body(client.get(path))
     client.post(url(tenant_a, "campaign_schedule", pk=campaign.pk))
+    question = body(client.get(path))
+    assert "never reopened" in question and "Keep it" in question
+    assert refreshed(campaign).status == "scheduled"  # asking changed nothing
     assert client.post(path).status_code == 302
-    assert refreshed(campaign).status == "draft"
+    assert refreshed(campaign).status == "cancelled"
     edit = url(tenant_a, "campaign_edit", pk=campaign.pk)
-    response = client.post(edit, campaign_post(sworld.survey, name="Renamed"))
-    assert response.status_code == 302, response.context["form"].errors
-    assert refreshed(campaign).name == "Renamed"
+    response = client.post(edit, campaign_post(sworld.survey, name="Renamed"), follow=True)
+    assert "Only a draft campaign can be changed" in body(response)
+    assert refreshed(campaign).name != "Renamed"
 
 
 def test_chosen_customers_are_kept_on_the_campaign(client, tenant_a, sworld):
@@ -224,7 +228,7 @@ def test_the_settings_are_an_admins_and_bad_values_re_render(client, tenant_a, s
     assert client.post(path, {**values, "minimum_answers": "4"}).status_code == 302
     row = in_tenant(tenant_a, lambda: SatisfactionSettings.objects.get())
     assert (row.invitations_per_year, row.invitation_gap_days, row.minimum_answers) == (3, 30, 4)
-    assert_audited(tenant_a, "satisfaction_settings.updated", obj=row, actor=sworld.admin.user)
+    assert_audited(tenant_a, "satisfaction.settings.updated", obj=row, actor=sworld.admin.user)
 
 
 def test_the_customer_page_shows_its_campaigns_and_response_rate(client, tenant_a, sworld):
@@ -268,6 +272,7 @@ def test_the_campaign_pages_read_a_fixed_number_of_queries(client, tenant_a, swo
     signed_in(client, sworld.rm)
     # The page's rows with their counts, and the count for the pager.
     assert_page_queries(client, url(tenant_a, "campaign_list"), own=2)
-    # The campaign; the audience (customers and contacts, opt-outs); the schedule check (the
-    # questions, the audience); the progress (invitations, responses).
-    assert_page_queries(client, url(tenant_a, "campaign_detail", pk=campaign.pk), own=7)
+    # The campaign; the audience (customers, contacts, the office, its rules, opt-outs, quiet
+    # periods, earlier invitations per contact and per customer); the progress (invitations,
+    # responses); the schedule check (the questions, the audience); the savepoints.
+    assert_page_queries(client, url(tenant_a, "campaign_detail", pk=campaign.pk), own=13)

@@ -111,10 +111,16 @@ class TestSchedule:
         assert err.value.message_dict == {"closes_at": ["The closing time has passed."]}
 
     def test_the_chosen_scope_needs_a_customer(self, sworld):
-        campaign = draft(sworld, audience_scope="chosen")
         with pytest.raises(ValidationError) as err:
-            campaigns.campaign_schedule(campaign=campaign, actor=sworld.rm)
+            draft(sworld, audience_scope="chosen")
         assert err.value.message_dict == {"customers": ["Choose at least one customer."]}
+        assert not Campaign.objects.exists()
+        campaign = draft(sworld)
+        with pytest.raises(ValidationError) as err:
+            campaigns.campaign_update(campaign=campaign, actor=sworld.rm, audience_scope="chosen")
+        assert err.value.message_dict == {"customers": ["Choose at least one customer."]}
+        campaign.refresh_from_db()
+        assert campaign.audience_scope != "chosen"
 
     def test_scheduling_twice_is_refused(self, sworld):
         campaign = campaigns.campaign_schedule(campaign=draft(sworld), actor=sworld.rm)
@@ -201,9 +207,10 @@ class TestSettingsAndOptOut:
 
 
 def test_settings_row_is_one_per_office(sworld):
-    settings_for_office()
-    settings_for_office()
+    for invitations in (3, 4):
+        campaigns.settings_update(actor=sworld.admin, invitations_per_year=invitations)
     assert SatisfactionSettings.objects.count() == 1
+    assert settings_for_office().invitations_per_year == 4
 
 
 def test_another_offices_campaign_or_relationship_manager_is_not_found(sworld, tenant_b):

@@ -108,8 +108,9 @@ def test_notices_filter_by_customer_kind_status_and_sent_between(tenant_a, cworl
                      customer_ids=[cworld.sales.pk], send=False),
         format="json",
     )  # fmt: skip
-    today = timezone.localdate().isoformat()
-    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    # The filter's days are the office's (near midnight, not the server's).
+    today = timezone.localdate(timezone=tenant_a.zone)
+    today, tomorrow = today.isoformat(), (today + timedelta(days=1)).isoformat()
 
     def subjects(query):
         return sorted(n["kind"] for n in api.get(f"/api/v1/notices/?{query}").json()["results"])
