@@ -68,21 +68,29 @@ class PlanEntryForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     owner = MemberChoiceField(label=_("Owner"), queryset=None)
     next_due = forms.DateField(
-        label=_("Next due"), required=False, widget=date_input(),
+        label=_("Next due"),
+        required=False,
+        widget=date_input(),
         validators=[validate_day_in_range],
-    )  # fmt: skip
+    )
 
-    def __init__(self, *args, customer: Customer, entry: CommunicationPlanEntry | None = None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self, *args, customer: Customer, entry: CommunicationPlanEntry | None = None, **kwargs
+    ):
         if entry is not None:
             kwargs.setdefault(
                 "initial",
                 {
-                    "topic": entry.topic, "description": entry.description, "roles": entry.roles,
-                    "contacts": entry.contact_ids, "frequency": entry.frequency,
-                    "channel": entry.channel, "owner": entry.owner_id, "next_due": entry.next_due,
+                    "topic": entry.topic,
+                    "description": entry.description,
+                    "roles": entry.roles,
+                    "contacts": entry.contact_ids,
+                    "frequency": entry.frequency,
+                    "channel": entry.channel,
+                    "owner": entry.owner_id,
+                    "next_due": entry.next_due,
                 },
-            )  # fmt: skip
+            )
         super().__init__(*args, **kwargs)
         self.fields["contacts"].queryset = Contact.objects.filter(customer=customer).order_by(
             "name", "pk"
@@ -149,14 +157,19 @@ class NoticeForm(forms.Form):
             kwargs.setdefault(
                 "initial",
                 {
-                    "kind": notice.kind, "subject": notice.subject, "body": notice.body,
+                    "kind": notice.kind,
+                    "subject": notice.subject,
+                    "body": notice.body,
                     "window_starts_at": notice.window_starts_at,
                     "window_ends_at": notice.window_ends_at,
-                    "customers": notice.customer_ids, "service": notice.service_id,
-                    "purchasers_only": notice.purchasers_only, "resolve": notice.resolve,
-                    "roles": notice.roles, "contacts": notice.contact_ids,
+                    "customers": notice.customer_ids,
+                    "service": notice.service_id,
+                    "purchasers_only": notice.purchasers_only,
+                    "resolve": notice.resolve,
+                    "roles": notice.roles,
+                    "contacts": notice.contact_ids,
                 },
-            )  # fmt: skip
+            )
         kwargs.setdefault("initial", {}).setdefault("resolve", Notice.Resolve.ROLES)
         super().__init__(*args, **kwargs)
         self.fields["customers"].queryset = Customer.objects.order_by("name", "pk")

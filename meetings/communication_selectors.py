@@ -93,9 +93,15 @@ def customer_plan(customer: Customer) -> list[CommunicationPlanEntry]:
 
 
 def notice_list(
-    *, customer: Customer | None = None, kind: str = "", status: str = "", search: str = "",
-    sent_after: date | None = None, sent_before: date | None = None, ordering: str = "-created",
-) -> QuerySet[Notice]:  # fmt: skip
+    *,
+    customer: Customer | None = None,
+    kind: str = "",
+    status: str = "",
+    search: str = "",
+    sent_after: date | None = None,
+    sent_before: date | None = None,
+    ordering: str = "-created",
+) -> QuerySet[Notice]:
     notices = Notice.objects.select_related("service")
     if customer is not None:
         notices = notices.filter(

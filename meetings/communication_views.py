@@ -80,9 +80,13 @@ def communication_plan(request):
     state = state if state in ("due", "overdue") else ""
     ordering = _sort(request, selectors.PLAN_ORDERINGS, "next_due")
     entries = selectors.plan_entry_list(
-        customer=filters.get("customer"), owner=filters.get("owner"),
-        topic=filters.get("topic") or "", state=state, today=_today(request), ordering=ordering,
-    )  # fmt: skip
+        customer=filters.get("customer"),
+        owner=filters.get("owner"),
+        topic=filters.get("topic") or "",
+        state=state,
+        today=_today(request),
+        ordering=ordering,
+    )
     return render(
         request,
         "meetings/communications/plan.html",
@@ -112,7 +116,7 @@ def plan_entry_create(request, pk):
             actor=request.user,
             actor_member=request.membership,
             **form.values(),
-        ),  # fmt: skip
+        ),
         success=_("The plan entry was added."),
         next_url=_customer_url(request, customer),
         context={
@@ -214,9 +218,12 @@ def notice_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     ordering = _sort(request, selectors.NOTICE_ORDERINGS, "-created")
     notices = selectors.notice_list(
-        customer=filters.get("customer"), kind=filters.get("kind") or "",
-        status=filters.get("status") or "", search=filters.get("q", ""), ordering=ordering,
-    )  # fmt: skip
+        customer=filters.get("customer"),
+        kind=filters.get("kind") or "",
+        status=filters.get("status") or "",
+        search=filters.get("q", ""),
+        ordering=ordering,
+    )
     return render(
         request,
         "meetings/communications/notice_list.html",
@@ -273,7 +280,7 @@ def notice_edit(request, pk):
                 *_notice_crumbs(request),
                 (notice.subject, _notice_url(request, notice)),
                 (title, ""),
-            ],  # fmt: skip
+            ],
             "cancel_url": _notice_url(request, notice),
         },
     )
@@ -390,7 +397,7 @@ def notice_update_add(request, pk):
                 *_notice_crumbs(request),
                 (notice.subject, _notice_url(request, notice)),
                 (title, ""),
-            ],  # fmt: skip
+            ],
             "cancel_url": _notice_url(request, notice),
         },
     )

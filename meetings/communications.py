@@ -59,9 +59,21 @@ PLAN_OVERDUE = "meetings.plan_overdue"
 # tags and attributes and the link schemes below: nothing in a body ever runs.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "ul", "ol", "li", "a", "code", "pre", "blockquote",
-    "h3", "h4", "hr",
-}  # fmt: skip
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "h3",
+    "h4",
+    "hr",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
@@ -143,8 +155,15 @@ def next_due_after(day: date, frequency: str) -> date | None:
 # --- the plan --------------------------------------------------------------------------------
 
 PLAN_FIELDS = (
-    "topic", "description", "roles", "contact_ids", "frequency", "channel", "owner", "next_due",
-)  # fmt: skip
+    "topic",
+    "description",
+    "roles",
+    "contact_ids",
+    "frequency",
+    "channel",
+    "owner",
+    "next_due",
+)
 
 
 def _plan_data(customer: Customer, data: dict) -> dict:
@@ -206,8 +225,12 @@ def plan_entry_delete(
     *, entry: CommunicationPlanEntry, actor, actor_member: Membership | None = None
 ) -> None:
     _refuse_reader(actor_member)
-    audit_record(actor=actor, action="communication_plan.delete", obj=entry.customer,
-                 changes={"plan_entry": [str(entry), None]})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="communication_plan.delete",
+        obj=entry.customer,
+        changes={"plan_entry": [str(entry), None]},
+    )
     entry.delete()
 
 
@@ -229,9 +252,12 @@ def plan_entry_deliver(
         raise ValidationError({"on": _("A delivery is recorded once it has happened.")})
     entry = CommunicationPlanEntry.objects.select_for_update().get(pk=entry.pk)
     delivery = PlanDelivery.objects.create(
-        entry=entry, customer_id=entry.customer_id, due_on=entry.next_due, delivered_on=on,
+        entry=entry,
+        customer_id=entry.customer_id,
+        due_on=entry.next_due,
+        delivered_on=on,
         notice=notice,
-    )  # fmt: skip
+    )
     changes = {"last_delivered_on": [entry.last_delivered_on, on]}
     entry.last_delivered_on = on
     if entry.next_due is not None:
@@ -241,9 +267,14 @@ def plan_entry_deliver(
         changes["next_due"] = [entry.next_due, following]
         entry.next_due = following
     entry.save(update_fields=["last_delivered_on", "next_due", "updated_at"])
-    audit_record(actor=actor, action="communication_plan.deliver", obj=entry,
-                 changes={k: [str(a) if a else None, str(b) if b else None]
-                          for k, (a, b) in changes.items()})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="communication_plan.deliver",
+        obj=entry,
+        changes={
+            k: [str(a) if a else None, str(b) if b else None] for k, (a, b) in changes.items()
+        },
+    )
     return delivery
 
 
@@ -280,9 +311,18 @@ def plan_overdue_remind(day: date) -> int:
 # --- notices ---------------------------------------------------------------------------------
 
 NOTICE_FIELDS = (
-    "kind", "subject", "body", "window_starts_at", "window_ends_at", "customer_ids", "service",
-    "purchasers_only", "resolve", "roles", "contact_ids",
-)  # fmt: skip
+    "kind",
+    "subject",
+    "body",
+    "window_starts_at",
+    "window_ends_at",
+    "customer_ids",
+    "service",
+    "purchasers_only",
+    "resolve",
+    "roles",
+    "contact_ids",
+)
 
 
 def _notice_data(data: dict) -> dict:
@@ -340,8 +380,10 @@ def notice_update(
     if notice.status != Notice.Status.DRAFT:
         raise ValidationError(_("A sent notice is not changed; add an update instead."))
     data = _notice_data(data)
-    probe = Notice(**{f: getattr(notice, f) for f in NOTICE_FIELDS if f != "service"},
-                   service_id=notice.service_id)  # fmt: skip
+    probe = Notice(
+        **{f: getattr(notice, f) for f in NOTICE_FIELDS if f != "service"},
+        service_id=notice.service_id,
+    )
     for name, value in data.items():
         setattr(probe, name, value)
     _check_notice(probe)
@@ -354,8 +396,9 @@ def notice_delete(*, notice: Notice, actor, actor_member: Membership | None = No
     _refuse_reader(actor_member)
     if notice.status != Notice.Status.DRAFT:
         raise ValidationError(_("A sent notice stays on record."))
-    audit_record(actor=actor, action="notice.delete", obj=notice,
-                 changes={"subject": [notice.subject, None]})  # fmt: skip
+    audit_record(
+        actor=actor, action="notice.delete", obj=notice, changes={"subject": [notice.subject, None]}
+    )
     notice.delete()
 
 
@@ -524,8 +567,12 @@ def notice_send(*, notice: Notice, actor, actor_member: Membership | None = None
     Notice.objects.filter(pk=notice.pk).update(
         status=Notice.Status.SENT, sent_at=now, sent_by=actor_member, updated_at=now
     )
-    audit_record(actor=actor, action="notice.send", obj=notice,
-                 changes={"status": [Notice.Status.DRAFT, Notice.Status.SENT]})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="notice.send",
+        obj=notice,
+        changes={"status": [Notice.Status.DRAFT, Notice.Status.SENT]},
+    )
     due_job_schedule(handler=NOTICE_FANOUT, key=f"notice-send:{notice.pk}", due_at=now, obj=notice)
     notice.refresh_from_db()
     return notice
@@ -585,9 +632,12 @@ def _email(office: Tenant, notice: Notice, update: NoticeUpdate | None = None) -
     email = {"subject": subject, "text": text, "html": html}
     if notice.kind == Topic.PLANNED_MAINTENANCE and update is None:
         email["attachments"] = [
-            {"filename": "maintenance.ics", "content_type": "text/calendar",
-             "content": notice_ics(notice, office)}
-        ]  # fmt: skip
+            {
+                "filename": "maintenance.ics",
+                "content_type": "text/calendar",
+                "content": notice_ics(notice, office),
+            }
+        ]
     return email
 
 
@@ -628,7 +678,7 @@ def _resolve_once(notice: Notice) -> Notice:
                 reason=r.reason[:200],
             )
             for r in audience.recipients
-        ],  # fmt: skip
+        ],
         batch_size=2000,
         ignore_conflicts=True,
     )
@@ -657,7 +707,7 @@ def _plan_delivered(notice: Notice, customer_ids: list[int], now) -> None:
                 notice=notice,
             )
             for e in entries
-        ],  # fmt: skip
+        ],
         batch_size=2000,
     )
     for entry in entries:
@@ -704,12 +754,15 @@ def notice_update_add(
     update = NoticeUpdate.objects.create(
         notice=notice, stage=stage, body=body, created_by=actor_member
     )
-    audit_record(actor=actor, action="notice.update_add", obj=notice,
-                 changes={"stage": [None, stage]})  # fmt: skip
+    audit_record(
+        actor=actor, action="notice.update_add", obj=notice, changes={"stage": [None, stage]}
+    )
     due_job_schedule(
-        handler=UPDATE_FANOUT, key=f"notice-update-send:{update.pk}", due_at=timezone.now(),
+        handler=UPDATE_FANOUT,
+        key=f"notice-update-send:{update.pk}",
+        due_at=timezone.now(),
         obj=update,
-    )  # fmt: skip
+    )
     return update
 
 

@@ -192,37 +192,56 @@ def seed_communications(members: dict) -> None:
     today = timezone.localdate(timezone.now(), finance.tenant.zone)
     for customer in customers:
         communications.plan_entry_create(
-            customer=customer, actor=rm.user, topic="service_report", roles=["business_manager"],
-            frequency="monthly", channel="email", owner=rm, next_due=today + timedelta(days=10),
+            customer=customer,
+            actor=rm.user,
+            topic="service_report",
+            roles=["business_manager"],
+            frequency="monthly",
+            channel="email",
+            owner=rm,
+            next_due=today + timedelta(days=10),
             description="Service levels of the month against the SLA appendix",
-        )  # fmt: skip
+        )
         for topic in ("planned_maintenance", "major_incident"):
             communications.plan_entry_create(
-                customer=customer, actor=rm.user, topic=topic, roles=["portal_users"],
-                frequency="when_it_happens", channel="email", owner=rm,
-            )  # fmt: skip
+                customer=customer,
+                actor=rm.user,
+                topic=topic,
+                roles=["portal_users"],
+                frequency="when_it_happens",
+                channel="email",
+                owner=rm,
+            )
     service = Service.objects.filter(customer_links__customer=finance).order_by("pk").first()
     week_ago = timezone.now() - timedelta(days=7)
     window = week_ago.replace(hour=20, minute=0, second=0, microsecond=0) + timedelta(days=14)
     with _clock(week_ago):
         maintenance = communications.notice_create(
-            actor=rm.user, actor_member=rm, kind="planned_maintenance",
+            actor=rm.user,
+            actor_member=rm,
+            kind="planned_maintenance",
             subject=f"Planned maintenance: {service.name if service else 'core systems'}",
             body="The servers are patched. Expect **up to two hours** without the service.\n\n"
             "- Save your work before the window\n- Nothing to do afterwards",
-            window_starts_at=window, window_ends_at=window + timedelta(hours=2),
-            customer_ids=[] if service else [finance.pk], service=service, resolve="plan",
-        )  # fmt: skip
+            window_starts_at=window,
+            window_ends_at=window + timedelta(hours=2),
+            customer_ids=[] if service else [finance.pk],
+            service=service,
+            resolve="plan",
+        )
         communications.notice_send(notice=maintenance, actor=rm.user, actor_member=rm)
         communications.notice_fanout(maintenance)
     two_days_ago = timezone.now() - timedelta(days=2)
     with _clock(two_days_ago):
         incident = communications.notice_create(
-            actor=rm.user, actor_member=rm, kind="major_incident",
+            actor=rm.user,
+            actor_member=rm,
+            kind="major_incident",
             subject="Major incident: invoices cannot be posted",
             body="Posting invoices in the ERP fails for every user. We are on it.",
-            customer_ids=[finance.pk], resolve="plan",
-        )  # fmt: skip
+            customer_ids=[finance.pk],
+            resolve="plan",
+        )
         communications.notice_send(notice=incident, actor=rm.user, actor_member=rm)
         communications.notice_fanout(incident)
     for hours, stage, body in (

@@ -90,9 +90,19 @@ class CommunicationPlanEntrySerializer(TenantModelSerializer):
     class Meta:
         model = CommunicationPlanEntry
         fields = [
-            "id", "customer", "topic", "description", "roles", "contact_ids", "frequency",
-            "channel", "owner", "next_due", "last_delivered_on", "created_at",
-        ]  # fmt: skip
+            "id",
+            "customer",
+            "topic",
+            "description",
+            "roles",
+            "contact_ids",
+            "frequency",
+            "channel",
+            "owner",
+            "next_due",
+            "last_delivered_on",
+            "created_at",
+        ]
         read_only_fields = ["last_delivered_on", "created_at"]
 
     def validate_next_due(self, value):
@@ -124,9 +134,11 @@ class NoticeSerializer(TenantModelSerializer):
     window_ends_at = serializers.DateTimeField(required=False, allow_null=True)
     customer_ids = _ids("The customers addressed, by id.")
     service = TenantPrimaryKeyRelatedField(
-        queryset=Service.all_tenants.all(), required=False, allow_null=True,
+        queryset=Service.all_tenants.all(),
+        required=False,
+        allow_null=True,
         help_text="Every customer consuming this catalogue service is addressed too.",
-    )  # fmt: skip
+    )
     purchasers_only = StrictBooleanField(required=False)
     resolve = serializers.ChoiceField(choices=Notice.Resolve.choices, required=False)
     roles = _roles()
@@ -140,10 +152,26 @@ class NoticeSerializer(TenantModelSerializer):
     class Meta:
         model = Notice
         fields = [
-            "id", "kind", "subject", "body", "window_starts_at", "window_ends_at",
-            "customer_ids", "service", "purchasers_only", "resolve", "roles", "contact_ids",
-            "status", "source", "sent_at", "recipient_count", "updates", "created_at", "send",
-        ]  # fmt: skip
+            "id",
+            "kind",
+            "subject",
+            "body",
+            "window_starts_at",
+            "window_ends_at",
+            "customer_ids",
+            "service",
+            "purchasers_only",
+            "resolve",
+            "roles",
+            "contact_ids",
+            "status",
+            "source",
+            "sent_at",
+            "recipient_count",
+            "updates",
+            "created_at",
+            "send",
+        ]
         read_only_fields = ["source", "sent_at", "recipient_count", "created_at"]
 
     def validate_window_starts_at(self, value):

@@ -50,9 +50,11 @@ class CommunicationPlanEntryViewSet(ServiceViewSet):
         data = dict(serializer.validated_data)
         data.pop("customer", None)
         serializer.instance = communications.plan_entry_update(
-            entry=serializer.instance, actor=self._actor(), actor_member=_member(self.request),
+            entry=serializer.instance,
+            actor=self._actor(),
+            actor_member=_member(self.request),
             **data,
-        )  # fmt: skip
+        )
 
     def perform_destroy(self, instance):
         communications.plan_entry_delete(
@@ -98,10 +100,11 @@ class NoticeViewSet(ServiceViewSet):
         data = dict(serializer.validated_data)
         send = data.pop("send", False)
         notice = communications.notice_create(
-            actor=self._actor(), actor_member=_member(self.request),
+            actor=self._actor(),
+            actor_member=_member(self.request),
             source=Notice.Source.API if _member(self.request) is None else Notice.Source.STAFF,
             **data,
-        )  # fmt: skip
+        )
         if send:
             notice = communications.notice_send(
                 notice=notice, actor=self._actor(), actor_member=_member(self.request)
@@ -112,9 +115,11 @@ class NoticeViewSet(ServiceViewSet):
         data = dict(serializer.validated_data)
         data.pop("send", None)
         serializer.instance = communications.notice_update(
-            notice=serializer.instance, actor=self._actor(), actor_member=_member(self.request),
+            notice=serializer.instance,
+            actor=self._actor(),
+            actor_member=_member(self.request),
             **data,
-        )  # fmt: skip
+        )
 
     @extend_schema(
         summary="Send a notice",
@@ -144,7 +149,9 @@ class NoticeViewSet(ServiceViewSet):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         communications.notice_update_add(
-            notice=notice, actor=self._actor(), actor_member=_member(request),
+            notice=notice,
+            actor=self._actor(),
+            actor_member=_member(request),
             **body.validated_data,
-        )  # fmt: skip
+        )
         return self._answer(notice, status.HTTP_201_CREATED)

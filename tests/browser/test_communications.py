@@ -20,9 +20,12 @@ def _office():
         slug="acme", name="Acme IT", mfa_policy="optional", time_zone="Europe/Amsterdam"
     )
     rm = make_member(
-        tenant, Role.RELATIONSHIP_MANAGER, email="rita@acme.example",
-        password="rita-long-password", name="Rita Relation",
-    )  # fmt: skip
+        tenant,
+        Role.RELATIONSHIP_MANAGER,
+        email="rita@acme.example",
+        password="rita-long-password",
+        name="Rita Relation",
+    )
     for name, person, email in (
         ("Finance", "Bea Budget", "bea@finance.example"),
         ("Sales", "Sam Seller", "sam@sales.example"),

@@ -151,11 +151,23 @@ def test_each_invitee_is_an_individual_asked_to_answer():
     assert [
         (a.uri, a.common_name, a.user_type, a.role, a.status, a.rsvp) for a in other.attendees
     ] == [
-        ("mailto:ada@finance.example.test", "Ada Lovelace", "INDIVIDUAL", "REQ-PARTICIPANT",
-         "NEEDS-ACTION", True),
-        ("mailto:grace@finance.example.test", "Grace Hopper", "INDIVIDUAL", "OPT-PARTICIPANT",
-         "NEEDS-ACTION", True),
-    ]  # fmt: skip
+        (
+            "mailto:ada@finance.example.test",
+            "Ada Lovelace",
+            "INDIVIDUAL",
+            "REQ-PARTICIPANT",
+            "NEEDS-ACTION",
+            True,
+        ),
+        (
+            "mailto:grace@finance.example.test",
+            "Grace Hopper",
+            "INDIVIDUAL",
+            "OPT-PARTICIPANT",
+            "NEEDS-ACTION",
+            True,
+        ),
+    ]
 
 
 def test_an_office_on_utc_writes_utc_times_and_needs_no_vtimezone():

@@ -31,9 +31,11 @@ CUSTOMER_LIST = 4
 # purchasers, contacts, expectations, register, history), two for open action items (the
 # first ten, their count), one for the agreement panel (agreements area, registered), five
 # for the meetings panel (meetings area: the agreement in force, the next meeting, the last
-# review, the cadence adherence, the missed cadences) and two for the complaints panel
-# (complaints area: the counts, the latest three).
-CUSTOMER_PAGE = 18
+# review, the cadence adherence, the missed cadences), two for the communication plan panel
+# (meetings area: the plan's entries, the latest notices), two for the complaints panel
+# (complaints area: the counts, the latest three) and one for the satisfaction panel (the
+# customer's campaigns with their counts).
+CUSTOMER_PAGE = 21
 # Action items: the customers (filter choices), count, rows.
 ACTION_ITEM_LIST = 3
 # Coverage: overall (2), per RM (3), the two lists and their counts (4).

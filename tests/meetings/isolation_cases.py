@@ -152,9 +152,15 @@ def notice_draft(tenant, *, kind: str = "major_incident", customer=None):
     )
     with in_tenant(tenant):
         return communications.notice_create(
-            actor=rm.user, kind=kind, subject=f"{MARKER} notice", body="Body",
-            customer_ids=[customer.pk], resolve="roles", roles=["all_contacts"], **window,
-        )  # fmt: skip
+            actor=rm.user,
+            kind=kind,
+            subject=f"{MARKER} notice",
+            body="Body",
+            customer_ids=[customer.pk],
+            resolve="roles",
+            roles=["all_contacts"],
+            **window,
+        )
 
 
 def plan_entry_of(tenant):
@@ -162,10 +168,15 @@ def plan_entry_of(tenant):
     rm = _rm_of(tenant, customer)
     with in_tenant(tenant):
         return communications.plan_entry_create(
-            customer=customer, actor=rm.user, topic="service_report", roles=["business_manager"],
-            frequency="monthly", owner=rm, next_due=timezone.localdate(),
+            customer=customer,
+            actor=rm.user,
+            topic="service_report",
+            roles=["business_manager"],
+            frequency="monthly",
+            owner=rm,
+            next_due=timezone.localdate(),
             description=f"{MARKER} plan",
-        )  # fmt: skip
+        )
 
 
 @register("meetings:notice_detail")

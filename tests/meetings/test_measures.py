@@ -167,9 +167,12 @@ def test_communications_combine_meetings_with_other_channels_per_customer_and_pe
         count=2,
     )
     elsewhere = measures.PeriodCount(
-        customer_id=held.customer_id, customer=held.customer, start=date(2020, 1, 1),
-        end=date(2020, 1, 31), count=1,
-    )  # fmt: skip
+        customer_id=held.customer_id,
+        customer=held.customer,
+        start=date(2020, 1, 1),
+        end=date(2020, 1, 31),
+        count=1,
+    )
     combined = measures.combine_counts([held], [notice, elsewhere])
     assert [(r.start, r.count) for r in combined] == [(date(2020, 1, 1), 1), (held.start, 3)]
 

@@ -31,7 +31,9 @@ def _past_occurrences(mworld, n: int):
         start = timezone.localdate() - timedelta(days=31 * (n + 1))
         cadence = monthly_review(mworld, starts_on=start, plan=False)
         now = timezone.now() - timedelta(days=31 * (n + 1))
-        services.cadence_plan(cadence, until=timezone.localdate(), now=now)
+        # Up to yesterday: an occurrence later today would be the next meeting, not a past one.
+        yesterday = timezone.localdate() - timedelta(days=1)
+        services.cadence_plan(cadence, until=yesterday, now=now)
         return cadence, list(
             cadence.meetings.filter(starts_at__lte=timezone.now()).order_by("starts_at")
         )

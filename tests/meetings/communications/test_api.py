@@ -46,9 +46,12 @@ def test_a_tool_posts_a_maintenance_and_it_is_sent(tenant_a, cworld):
 def test_a_major_incident_and_its_updates_through_the_api(tenant_a, cworld):
     api = api_client(tenant_a)
     body = _maintenance(
-        cworld, kind="major_incident", subject="Mail down", window_starts_at=None,
+        cworld,
+        kind="major_incident",
+        subject="Mail down",
+        window_starts_at=None,
         window_ends_at=None,
-    )  # fmt: skip
+    )
     notice = api.post("/api/v1/notices/", body, format="json").json()
     answer = api.post(
         f"/api/v1/notices/{notice['id']}/updates/",
@@ -104,10 +107,16 @@ def test_notices_filter_by_customer_kind_status_and_sent_between(tenant_a, cworl
     api.post("/api/v1/notices/", _maintenance(cworld), format="json")
     api.post(
         "/api/v1/notices/",
-        _maintenance(cworld, kind="general", window_starts_at=None, window_ends_at=None,
-                     customer_ids=[cworld.sales.pk], send=False),
+        _maintenance(
+            cworld,
+            kind="general",
+            window_starts_at=None,
+            window_ends_at=None,
+            customer_ids=[cworld.sales.pk],
+            send=False,
+        ),
         format="json",
-    )  # fmt: skip
+    )
     # The filter's days are the office's (near midnight, not the server's).
     today = timezone.localdate(timezone=tenant_a.zone)
     today, tomorrow = today.isoformat(), (today + timedelta(days=1)).isoformat()
@@ -126,10 +135,14 @@ def test_notices_filter_by_customer_kind_status_and_sent_between(tenant_a, cworl
 def test_the_plan_through_the_api(tenant_a, cworld):
     api = api_client(tenant_a)
     body = {
-        "customer": cworld.sales.pk, "topic": "service_report", "roles": ["business_manager"],
-        "contact_ids": [cworld.pia.pk], "frequency": "monthly", "owner": cworld.m.rm.pk,
+        "customer": cworld.sales.pk,
+        "topic": "service_report",
+        "roles": ["business_manager"],
+        "contact_ids": [cworld.pia.pk],
+        "frequency": "monthly",
+        "owner": cworld.m.rm.pk,
         "next_due": "2027-02-01",
-    }  # fmt: skip
+    }
     created = api.post("/api/v1/communication-plan/", body, format="json")
     assert created.status_code == 201, created.json()
     entry = created.json()
@@ -159,9 +172,13 @@ def test_the_notice_list_reads_a_fixed_number_of_queries(tenant_a, cworld):
         api.post("/api/v1/notices/", _maintenance(cworld), format="json")
         with in_tenant(tenant_a):
             communications.plan_entry_create(
-                customer=cworld.sales, actor=None, topic="newsletter", roles=["all_contacts"],
-                frequency="monthly", owner=cworld.m.rm,
-            )  # fmt: skip
+                customer=cworld.sales,
+                actor=None,
+                topic="newsletter",
+                roles=["all_contacts"],
+                frequency="monthly",
+                owner=cworld.m.rm,
+            )
         assert_api_queries(api, "/api/v1/notices/", own=2)
         assert_api_queries(api, "/api/v1/communication-plan/", own=2)
 

@@ -52,13 +52,21 @@ def test_narrowed_to_purchasers_only_their_contacts_remain(cworld):
 def test_through_the_plan_each_customer_gets_whom_its_plan_names(cworld):
     m = cworld.m
     communications.plan_entry_create(
-        customer=cworld.finance, actor=m.rm.user, topic="planned_maintenance",
-        roles=["portal_users"], frequency="when_it_happens", owner=m.rm,
-    )  # fmt: skip
+        customer=cworld.finance,
+        actor=m.rm.user,
+        topic="planned_maintenance",
+        roles=["portal_users"],
+        frequency="when_it_happens",
+        owner=m.rm,
+    )
     communications.plan_entry_create(
-        customer=cworld.sales, actor=m.rm.user, topic="planned_maintenance",
-        contact_ids=[cworld.pia.pk], frequency="when_it_happens", owner=m.rm,
-    )  # fmt: skip
+        customer=cworld.sales,
+        actor=m.rm.user,
+        topic="planned_maintenance",
+        contact_ids=[cworld.pia.pk],
+        frequency="when_it_happens",
+        owner=m.rm,
+    )
     audience = communications.audience_resolve(maintenance(cworld, resolve="plan", roles=[]))
     by_name = {r.name: r.reason for r in audience.recipients}
     assert by_name == {

@@ -24,12 +24,21 @@ def _send(cworld, **overrides):
 
 def test_communications_per_customer_and_month_count_notices_and_deliveries(cworld):
     _send(cworld)
-    _send(cworld, kind="major_incident", window_starts_at=None, window_ends_at=None,
-          customer_ids=[cworld.finance.pk])  # fmt: skip
+    _send(
+        cworld,
+        kind="major_incident",
+        window_starts_at=None,
+        window_ends_at=None,
+        customer_ids=[cworld.finance.pk],
+    )
     entry = communications.plan_entry_create(
-        customer=cworld.sales, actor=None, topic="service_report", roles=["business_manager"],
-        frequency="monthly", owner=cworld.m.rm,
-    )  # fmt: skip
+        customer=cworld.sales,
+        actor=None,
+        topic="service_report",
+        roles=["business_manager"],
+        frequency="monthly",
+        owner=cworld.m.rm,
+    )
     communications.plan_entry_deliver(entry=entry, actor=None)
     rows = measures.communications_by_period()
     assert [(r.customer, r.count) for r in rows] == [("Finance", 2), ("Sales", 2)]
@@ -43,9 +52,14 @@ def test_plan_adherence_counts_deliveries_on_time_and_entries_still_overdue(cwor
 
     def entry(due):
         return communications.plan_entry_create(
-            customer=cworld.finance, actor=None, topic="service_report",
-            roles=["business_manager"], frequency="monthly", owner=m.rm, next_due=due,
-        )  # fmt: skip
+            customer=cworld.finance,
+            actor=None,
+            topic="service_report",
+            roles=["business_manager"],
+            frequency="monthly",
+            owner=m.rm,
+            next_due=due,
+        )
 
     on_time = entry(today + timedelta(days=1))
     communications.plan_entry_deliver(entry=on_time, actor=None, on=today)

@@ -34,9 +34,15 @@ def test_an_rm_adds_a_plan_entry_from_the_customer_page(client, tenant_a, cworld
     assert b"Communication plan" in page.content
     answer = client.post(
         url(tenant_a, "plan_entry_create", pk=cworld.finance.pk),
-        {"topic": "service_report", "roles": ["business_manager"], "frequency": "monthly",
-         "channel": "email", "owner": m.rm.pk, "next_due": "2027-01-05"},
-    )  # fmt: skip
+        {
+            "topic": "service_report",
+            "roles": ["business_manager"],
+            "frequency": "monthly",
+            "channel": "email",
+            "owner": m.rm.pk,
+            "next_due": "2027-01-05",
+        },
+    )
     assert answer.status_code == 302
     entry = in_tenant(tenant_a, lambda: CommunicationPlanEntry.objects.get())
     assert entry.roles == ["business_manager"] and entry.next_due == date(2027, 1, 5)
@@ -50,9 +56,13 @@ def test_a_plan_entry_without_anyone_to_receive_it_rerenders_with_a_message(
     signed_in(client, cworld.m.rm)
     answer = client.post(
         url(tenant_a, "plan_entry_create", pk=cworld.finance.pk),
-        {"topic": "service_report", "frequency": "monthly", "channel": "email",
-         "owner": cworld.m.rm.pk},
-    )  # fmt: skip
+        {
+            "topic": "service_report",
+            "frequency": "monthly",
+            "channel": "email",
+            "owner": cworld.m.rm.pk,
+        },
+    )
     assert answer.status_code == 200
     assert "Say to whom" in answer.content.decode()
 
@@ -62,10 +72,14 @@ def test_the_office_plan_shows_what_is_overdue(client, tenant_a, cworld):
     with in_tenant(tenant_a):
         for customer, due in ((cworld.finance, -3), (cworld.sales, 30)):
             communications.plan_entry_create(
-                customer=customer, actor=None, topic="service_report",
-                roles=["business_manager"], frequency="monthly", owner=m.rm,
+                customer=customer,
+                actor=None,
+                topic="service_report",
+                roles=["business_manager"],
+                frequency="monthly",
+                owner=m.rm,
                 next_due=timezone.localdate() + timedelta(days=due),
-            )  # fmt: skip
+            )
     signed_in(client, m.rm)
     link = f"/customers/{cworld.sales.pk}/#communications"
     overdue = client.get(url(tenant_a, "communication_plan") + "?state=overdue").content.decode()
@@ -78,12 +92,17 @@ def test_compose_preview_and_send_a_maintenance_to_two_customers(client, tenant_
     signed_in(client, cworld.m.rm)
     answer = client.post(
         url(tenant_a, "notice_create"),
-        {"kind": "planned_maintenance", "subject": "Network upgrade",
-         "body": "Short outage. <script>alert(1)</script>",
-         "window_starts_at": "2027-03-02T20:00", "window_ends_at": "2027-03-02T22:00",
-         "customers": [cworld.finance.pk, cworld.sales.pk], "resolve": "roles",
-         "roles": ["business_manager"]},
-    )  # fmt: skip
+        {
+            "kind": "planned_maintenance",
+            "subject": "Network upgrade",
+            "body": "Short outage. <script>alert(1)</script>",
+            "window_starts_at": "2027-03-02T20:00",
+            "window_ends_at": "2027-03-02T22:00",
+            "customers": [cworld.finance.pk, cworld.sales.pk],
+            "resolve": "roles",
+            "roles": ["business_manager"],
+        },
+    )
     assert answer.status_code == 302, answer.content.decode()[:2000]
     notice = in_tenant(tenant_a, lambda: Notice.objects.get(subject="Network upgrade"))
     detail = client.get(answer["Location"]).content.decode()
@@ -106,9 +125,15 @@ def test_bad_input_on_compose_rerenders_with_messages(client, tenant_a, cworld):
     signed_in(client, cworld.m.rm)
     answer = client.post(
         url(tenant_a, "notice_create"),
-        {"kind": "planned_maintenance", "subject": "x", "body": "y", "resolve": "roles",
-         "window_starts_at": "9999-01-01T00:00", "roles": ["nobody"]},
-    )  # fmt: skip
+        {
+            "kind": "planned_maintenance",
+            "subject": "x",
+            "body": "y",
+            "resolve": "roles",
+            "window_starts_at": "9999-01-01T00:00",
+            "roles": ["nobody"],
+        },
+    )
     assert answer.status_code == 200
     text = answer.content.decode()
     assert "Choose a date between 2000 and 2199" in text or "not one of the available" in text
@@ -148,13 +173,19 @@ def test_the_customer_reads_the_news_and_its_calendar_file(client, tenant_a, cwo
 def test_a_purchaser_reads_what_went_to_the_whole_customer_or_their_unit(client, tenant_a, cworld):
     whole = _sent(cworld, subject="To everyone", roles=["all_contacts"])
     other_unit = _sent(
-        cworld, subject="To Orders only", roles=["all_contacts"], purchasers_only=True,
+        cworld,
+        subject="To Orders only",
+        roles=["all_contacts"],
+        purchasers_only=True,
         customer_ids=[cworld.sales.pk],
-    )  # fmt: skip
+    )
     narrowed = _sent(
-        cworld, subject="To the units", roles=["all_contacts"], purchasers_only=True,
+        cworld,
+        subject="To the units",
+        roles=["all_contacts"],
+        purchasers_only=True,
         customer_ids=[cworld.finance.pk],
-    )  # fmt: skip
+    )
     signed_in(client, cworld.m.purchaser)  # Paul, of Finance's Payroll unit
     news = client.get(url(tenant_a, "portal_news")).content.decode()
     assert "To everyone" in news and "To the units" in news and "To Orders only" not in news
@@ -188,9 +219,13 @@ def test_the_staff_pages_read_a_fixed_number_of_queries(client, tenant_a, cworld
     def counts():
         with in_tenant(tenant_a):
             communications.plan_entry_create(
-                customer=cworld.finance, actor=None, topic="general", roles=["all_contacts"],
-                frequency="when_it_happens", owner=m.rm,
-            )  # fmt: skip
+                customer=cworld.finance,
+                actor=None,
+                topic="general",
+                roles=["all_contacts"],
+                frequency="when_it_happens",
+                owner=m.rm,
+            )
         notice = _sent(cworld, roles=["all_contacts"])
         with in_tenant(tenant_a):
             draft = maintenance(cworld, roles=["all_contacts"])
@@ -210,9 +245,14 @@ def test_the_staff_pages_read_a_fixed_number_of_queries(client, tenant_a, cworld
         for i in range(8):
             ContactFactory(customer=cworld.sales, name=f"More {i}", email=f"more{i}@s.example")
             communications.plan_entry_create(
-                customer=cworld.sales, actor=None, topic="newsletter", roles=["all_contacts"],
-                frequency="monthly", owner=m.rm, next_due=timezone.localdate(),
-            )  # fmt: skip
+                customer=cworld.sales,
+                actor=None,
+                topic="newsletter",
+                roles=["all_contacts"],
+                frequency="monthly",
+                owner=m.rm,
+                next_due=timezone.localdate(),
+            )
     counts()
 
 
@@ -225,9 +265,11 @@ def test_the_portal_pages_read_a_fixed_number_of_queries(client, tenant_a, cworl
             client, url(tenant_a, "portal_news"), own=PORTAL_NEWS, shell=PORTAL_SHELL_QUERIES - 1
         )
         assert_page_queries(
-            client, url(tenant_a, "portal_notice", pk=notice.pk), own=PORTAL_NOTICE,
+            client,
+            url(tenant_a, "portal_notice", pk=notice.pk),
+            own=PORTAL_NOTICE,
             shell=PORTAL_SHELL_QUERIES - 1,
-        )  # fmt: skip
+        )
 
 
 # The notices: the customers (filter choices), the count, the rows.

@@ -125,17 +125,23 @@ def test_a_dangerous_tag_through_markdown_is_stripped_by_the_sanitiser():
     import nh3
 
     dirty = '<p onclick="x()">a<script>alert(1)</script><a href="javascript:x()">b</a></p>'
-    clean = nh3.clean(dirty, tags=communications.ALLOWED_TAGS,
-                      attributes=communications.ALLOWED_ATTRIBUTES,
-                      url_schemes={"http", "https", "mailto"})  # fmt: skip
+    clean = nh3.clean(
+        dirty,
+        tags=communications.ALLOWED_TAGS,
+        attributes=communications.ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+    )
     assert "script" not in clean and "onclick" not in clean and "javascript" not in clean
 
 
 def test_a_major_incident_and_its_updates_go_to_the_same_audience(cworld, tenant_a):
     notice = maintenance(
-        cworld, kind="major_incident", window_starts_at=None, window_ends_at=None,
+        cworld,
+        kind="major_incident",
+        window_starts_at=None,
+        window_ends_at=None,
         subject="Mail is down",
-    )  # fmt: skip
+    )
     communications.notice_send(notice=notice, actor=None)
     fan_out(tenant_a)
     update = communications.notice_update_add(
@@ -159,9 +165,14 @@ def test_updates_are_for_a_sent_major_incident(cworld):
 def test_a_sent_notice_delivers_the_plan_entries_of_its_kind(cworld, tenant_a):
     m = cworld.m
     entry = communications.plan_entry_create(
-        customer=cworld.finance, actor=None, topic="planned_maintenance", roles=["portal_users"],
-        frequency="monthly", owner=m.rm, next_due=date.today() + timedelta(days=3),
-    )  # fmt: skip
+        customer=cworld.finance,
+        actor=None,
+        topic="planned_maintenance",
+        roles=["portal_users"],
+        frequency="monthly",
+        owner=m.rm,
+        next_due=date.today() + timedelta(days=3),
+    )
     notice = maintenance(cworld)
     communications.notice_send(notice=notice, actor=None)
     fan_out(tenant_a)
@@ -175,9 +186,14 @@ def test_an_overdue_plan_entry_reminds_its_owner_once(cworld):
     m = cworld.m
     today = date.today()
     entry = communications.plan_entry_create(
-        customer=cworld.finance, actor=None, topic="service_report", roles=["business_manager"],
-        frequency="monthly", owner=m.rm, next_due=today - timedelta(days=2),
-    )  # fmt: skip
+        customer=cworld.finance,
+        actor=None,
+        topic="service_report",
+        roles=["business_manager"],
+        frequency="monthly",
+        owner=m.rm,
+        next_due=today - timedelta(days=2),
+    )
     assert communications.plan_overdue_remind(today) == 1
     assert communications.plan_overdue_remind(today + timedelta(days=1)) == 0
     (mail,) = OutboxMessage.objects.filter(key__startswith=f"comm-plan-overdue:{entry.pk}:")
@@ -193,12 +209,20 @@ def test_an_overdue_plan_entry_reminds_its_owner_once(cworld):
 def test_a_plan_entry_says_to_whom(cworld):
     with pytest.raises(ValidationError, match="to whom"):
         communications.plan_entry_create(
-            customer=cworld.finance, actor=None, topic="newsletter", roles=[],
-            frequency="monthly", owner=cworld.m.rm,
-        )  # fmt: skip
+            customer=cworld.finance,
+            actor=None,
+            topic="newsletter",
+            roles=[],
+            frequency="monthly",
+            owner=cworld.m.rm,
+        )
     with pytest.raises(ValidationError, match="Unknown id"):
         communications.plan_entry_create(
-            customer=cworld.finance, actor=None, topic="newsletter", contact_ids=[cworld.sam.pk],
-            frequency="monthly", owner=cworld.m.rm,
-        )  # fmt: skip
+            customer=cworld.finance,
+            actor=None,
+            topic="newsletter",
+            contact_ids=[cworld.sam.pk],
+            frequency="monthly",
+            owner=cworld.m.rm,
+        )
     assert CommunicationPlanEntry.objects.count() == 0

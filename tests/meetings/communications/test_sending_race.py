@@ -54,9 +54,15 @@ def test_each_notice_email_is_sent_once_with_fanouts_dispatchers_and_workers_rac
 
     assert errors == []
     expected = sorted(
-        ["bea@finance.example", "lina@finance.example", "paul@finance.example",
-         "carl@finance.example", "sam@sales.example", "pia@sales.example"]
-    )  # fmt: skip
+        [
+            "bea@finance.example",
+            "lina@finance.example",
+            "paul@finance.example",
+            "carl@finance.example",
+            "sam@sales.example",
+            "pia@sales.example",
+        ]
+    )
     with tenant_context(tenant_a):
         rows = list(OutboxMessage.objects.filter(key__startswith=f"notice-{notice.pk}:"))
         assert sorted(m.to[0] for m in rows) == expected
