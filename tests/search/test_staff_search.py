@@ -6,7 +6,8 @@ import pytest
 
 from brm.tenancy.models import Role
 from tests.factories import CustomerFactory
-from tests.kit import in_tenant, make_member
+from tests.kit import assert_page_queries, in_tenant, make_member
+from tests.meetings.builders import business_decision, one_off
 from tests.search.pages import found, results, staff_search
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +176,18 @@ def test_a_contact_hit_opens_the_contacts_of_its_customer(client, tenant_a, swor
     assert links["contacts"] == [f"/t/{tenant_a.slug}/customers/{sworld.c.sales.pk}/#contacts"]
     with in_tenant(tenant_a):
         assert sworld.c.pia.customer_id == sworld.c.sales.pk
+
+
+# The count of each of the ten staff kinds and the hits of the two that match (meetings and
+# decisions), whatever the number of rows.
+STAFF_OWN = 12
+
+
+def test_the_staff_search_reads_a_fixed_number_of_queries(client, tenant_a, sworld):
+    client.force_login(sworld.c.m.rm.user)
+    path = f"{staff_search(tenant_a)}?q=roadmap"
+    assert_page_queries(client, path, own=STAFF_OWN)
+    for n in range(6):
+        meeting = one_off(sworld.c.m, title=f"Roadmap sync {n}")
+        business_decision(sworld.c.m, meeting, title=f"Roadmap item {n}")
+    assert_page_queries(client, path, own=STAFF_OWN)
