@@ -46,7 +46,7 @@ def _page(request, *, portal: bool):
         "search/results.html",
         {
             "title": _("Search"),
-            "query": query if not message else raw[:MAX_LENGTH],
+            "query": query[:MAX_LENGTH],
             "searched": bool(query) and not message,
             "message": message,
             "groups": groups,
