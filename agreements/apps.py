@@ -10,6 +10,10 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Agreements"
 
     def ready(self):
+        from . import search
+
+        search.register()
+
         from brm.tenancy.models import Role
         from brm.web.registry import customer_panels, portal_nav, staff_nav
 

@@ -19,6 +19,7 @@ tenant_patterns = [
     path("", include("meetings.urls")),
     path("", include("complaints.urls")),
     path("", include("satisfaction.urls")),
+    path("", include("brm.search.urls")),
 ]
 
 urlpatterns = [

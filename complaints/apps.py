@@ -16,6 +16,9 @@ class ComplaintsConfig(AppConfig):
         _register_pages()
         _register_demo()
         _register_quiet_period()
+        from . import search
+
+        search.register()
 
 
 def _customer_panel_context(request, customer):

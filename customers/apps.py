@@ -16,6 +16,9 @@ class CustomersConfig(AppConfig):
 
         invitation_accepted.connect(contact_link_membership, dispatch_uid="customers_contact_link")
         _register_pages()
+        from . import search
+
+        search.register()
 
 
 # The customer page's own panels, in this order; later areas slot theirs in between by `order`

@@ -32,6 +32,9 @@ class MeetingsConfig(AppConfig):
         _register_pages()
         _register_portal_api()
         _register_communications()
+        from . import search
+
+        search.register()
 
 
 def _register_communications() -> None:

@@ -16,6 +16,9 @@ class SatisfactionConfig(AppConfig):
         _register_answering()
         _register_pages()
         _register_demo()
+        from . import search
+
+        search.register()
 
 
 def _register_answering() -> None:
