@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from brm.tenancy.context import current_tenant_id
 from customers.models import Customer
 
 from . import metrics
@@ -32,6 +33,7 @@ def snapshot_scopes() -> list[Scope]:
 
 
 def _rows(day: date, chosen: Iterable[Metric], scopes: list[Scope]) -> list[MetricSnapshot]:
+    tenant_id = current_tenant_id()  # bulk_create skips save(), which sets it
     rows = []
     for scope in scopes:
         for metric in chosen:
@@ -39,6 +41,7 @@ def _rows(day: date, chosen: Iterable[Metric], scopes: list[Scope]) -> list[Metr
                 figure = metrics.metric_value(metric, day=day, scope=scope, window=window)
                 rows.append(
                     MetricSnapshot(
+                        tenant_id=tenant_id,
                         day=day,
                         metric=metric.key,
                         scope_kind=scope.kind,
