@@ -36,6 +36,24 @@ def test_complaint_metrics_of_the_month(march):  # noqa: F811
     assert value("escalations_level_3", day=date(2027, 3, 1)).value == 0
 
 
+def test_a_complaint_metric_costs_the_same_queries_whatever_the_complaints(
+    world,  # noqa: F811
+    march,  # noqa: F811
+    clock,  # noqa: F811
+    django_assert_num_queries,
+):
+    from tests.complaints.conftest import local, receive, working
+
+    scope = Scope(ScopeKind.RM, str(world.rm.pk))
+    with django_assert_num_queries(7):  # the zone, the office's calendar (2), the measures (4)
+        value("complaints_resolve_hours", scope)
+    clock.set(local(2027, 3, 10, 9))
+    for _ in range(5):
+        working(world, receive(world))
+    with django_assert_num_queries(7):
+        assert value("complaints_received", scope).value == 9
+
+
 def test_complaint_metrics_of_a_scope(world, march):  # noqa: F811
     a, b, c, d, other = march
     sales = Scope(ScopeKind.CUSTOMER, str(other.pk))

@@ -95,6 +95,33 @@ def _queries(fn):
     return len(ctx.captured_queries)
 
 
+# Queries of each metric for any scope (on this office: no complaints, so their measure stops
+# before reading the clocks' spans; see test_metrics_complaints for theirs).
+PINNED = {
+    "customers_it_contact": 2,
+    "customers_it_contact_pct": 2,
+    "purchasers_it_contact": 2,
+    "purchasers_it_contact_pct": 2,
+    "agreements_in_force": 1,
+    "agreements_in_force_pct": 1,
+    "sla_lines_met_pct": 1,
+    "satisfied_customers_pct": 2,
+    "nps": 3,
+    "csat": 3,
+    "response_rate_pct": 3,
+    "surveys_closed": 2,
+    "feedback_link": 2,
+    "feedback_portal": 2,
+    **{m.key: 6 for m in metrics.METRICS if m.key.startswith(("complaints_", "escalations_"))},
+    "reviews_held": 2,
+    "reviews_per_customer": 3,
+    "communications": 5,
+    "communications_per_customer": 6,
+    "decisions_approved": 2,
+    "meeting_actions_on_time_pct": 2,
+}
+
+
 def test_each_metric_costs_the_same_queries_whatever_the_customers(kworld):
     from tests.factories import CustomerFactory
 
@@ -109,3 +136,4 @@ def test_each_metric_costs_the_same_queries_whatever_the_customers(kworld):
         CustomerFactory(relationship_manager=kworld.rm, division="Corporate")
     after = {name: cost(scope) for name, scope in scopes(kworld).items()}
     assert after == before
+    assert all(counts == PINNED for counts in after.values())
