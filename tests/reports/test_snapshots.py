@@ -13,7 +13,7 @@ from brm.tenancy.context import tenant_context
 from reports import metrics, services, tasks
 from reports.models import MetricSnapshot, ScopeKind, Window
 from tests.factories import PurchaserFactory
-from tests.kit import in_tenant
+from tests.kit import assert_audited, in_tenant
 
 from .conftest import AMS
 
@@ -103,6 +103,12 @@ def test_a_rebuilt_range_equals_the_live_computation_of_those_days(kworld, tenan
     )
     assert as_dict(rows(tenant_a)) == expected
     assert f"Rebuilt {len(expected)} snapshots" in out.getvalue()
+    assert_audited(
+        tenant_a,
+        "reports.snapshots_rebuilt",
+        obj=tenant_a,
+        changes={"range": [None, "2026-10-30..2026-10-31"], "rows": [None, len(expected)]},
+    )
     # Again: the same rows, replaced, not doubled.
     call_command("reports_rebuild", office=tenant_a.slug, since="2026-10-30", until="2026-10-31")
     assert as_dict(rows(tenant_a)) == expected

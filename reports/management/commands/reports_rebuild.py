@@ -46,4 +46,6 @@ class Command(BaseCommand):
             with tenant_context(tenant):
                 written += services.snapshots_rebuild(since=day, until=day)
             day += timedelta(days=1)
+        with tenant_context(tenant):
+            services.snapshots_rebuild_record(since=since, until=until, written=written)
         self.stdout.write(f"Rebuilt {written} snapshots of {tenant.slug}, {since} to {until}.")
