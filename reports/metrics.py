@@ -15,7 +15,9 @@ be measured as of now, so the daily job's snapshot is the only record of its pas
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -104,6 +106,32 @@ class Metric:
         return (Window.MONTH, Window.QUARTER) if self.flow else (Window.STATE,)
 
 
+# Several metrics read the same measure (the complaints' for seven of them): while the snapshots of
+# a day are written, each measure is read once per scope and span (see shared_reads).
+_reads: ContextVar[dict | None] = ContextVar("reports_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within the block, a measure read for one scope and span is read once and reused by the
+    metrics built on it (the records do not change while a day's snapshots are written)."""
+    token = _reads.set({})
+    try:
+        yield
+    finally:
+        _reads.reset(token)
+
+
+def _shared(name: str, span: Span, c, read: Callable[[], object]):
+    memo = _reads.get()
+    if memo is None:
+        return read()
+    key = (name, span, None if c is None else str(c.query))
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
 def _pct(part: int, whole: int) -> Figure:
     return Figure(value=round(100 * part / whole, 1) if whole else None, n=whole)
 
@@ -127,36 +155,46 @@ def _per_customer(count: int, customers_in) -> Figure:
 # Customers: designated IT contact ----------------------------------------------------------------
 
 
+def _coverage(span: Span, c) -> customers.Coverage:
+    return _shared("coverage", span, c, lambda: customers.coverage(customers_in=c))
+
+
 def _customers_it(span: Span, c) -> Figure:
-    cov = customers.coverage(customers_in=c)
+    cov = _coverage(span, c)
     return Figure(value=cov.customers_with_rm, n=cov.customers)
 
 
 def _customers_it_pct(span: Span, c) -> Figure:
-    cov = customers.coverage(customers_in=c)
+    cov = _coverage(span, c)
     return _pct(cov.customers_with_rm, cov.customers)
 
 
 def _purchasers_it(span: Span, c) -> Figure:
-    cov = customers.coverage(customers_in=c)
+    cov = _coverage(span, c)
     return Figure(value=cov.purchasers_with_it_contact, n=cov.purchasers)
 
 
 def _purchasers_it_pct(span: Span, c) -> Figure:
-    cov = customers.coverage(customers_in=c)
+    cov = _coverage(span, c)
     return _pct(cov.purchasers_with_it_contact, cov.purchasers)
 
 
 # Agreements and SLA -------------------------------------------------------------------------------
 
 
+def _agreement_coverage(span: Span, c) -> agreements.Coverage:
+    return _shared(
+        "agreement_coverage", span, c, lambda: agreements.agreement_coverage(customers_in=c)
+    )
+
+
 def _agreements(span: Span, c) -> Figure:
-    cov = agreements.agreement_coverage(customers_in=c)
+    cov = _agreement_coverage(span, c)
     return Figure(value=cov.with_agreement_in_force, n=cov.customers)
 
 
 def _agreements_pct(span: Span, c) -> Figure:
-    cov = agreements.agreement_coverage(customers_in=c)
+    cov = _agreement_coverage(span, c)
     return _pct(cov.with_agreement_in_force, cov.customers)
 
 
@@ -185,7 +223,13 @@ def _satisfied(span: Span, c) -> Figure:
 
 def _figure(kind: str) -> Compute:
     def compute(span: Span, c) -> Figure:
-        figure = satisfaction.nps_and_csat(**_sat_span(span), customers_in=c)[kind]
+        figures = _shared(
+            "nps_and_csat",
+            span,
+            c,
+            lambda: satisfaction.nps_and_csat(**_sat_span(span), customers_in=c),
+        )
+        figure = figures[kind]
         shown = figure.shown
         return Figure(
             value=figure.value if shown else None,
@@ -208,7 +252,12 @@ def _surveys(span: Span, c) -> Figure:
 
 def _channel(channel: str) -> Compute:
     def compute(span: Span, c) -> Figure:
-        counts = satisfaction.feedback_channels(**_sat_span(span), customers_in=c)
+        counts = _shared(
+            "feedback_channels",
+            span,
+            c,
+            lambda: satisfaction.feedback_channels(**_sat_span(span), customers_in=c),
+        )
         return Figure(value=counts.get(channel, 0), n=sum(counts.values()))
 
     return compute
@@ -219,7 +268,12 @@ def _channel(channel: str) -> Compute:
 
 def _complaints(read: Callable[[complaints.ComplaintMeasures], float | None]) -> Compute:
     def compute(span: Span, c) -> Figure:
-        measures = complaints.complaint_measures(start=span.start, end=span.day, customers_in=c)
+        measures = _shared(
+            "complaints",
+            span,
+            c,
+            lambda: complaints.complaint_measures(start=span.start, end=span.day, customers_in=c),
+        )
         return Figure(value=read(measures), n=measures.count)
 
     return compute
@@ -229,8 +283,11 @@ def _complaints(read: Callable[[complaints.ComplaintMeasures], float | None]) ->
 
 
 def _reviews(span: Span, c) -> int:
-    rows = meetings.reviews_held_by_period(since=span.start, until=span.day, customers_in=c)
-    return sum(r.count for r in rows)
+    def read() -> int:
+        rows = meetings.reviews_held_by_period(since=span.start, until=span.day, customers_in=c)
+        return sum(r.count for r in rows)
+
+    return _shared("reviews", span, c, read)
 
 
 def _communications(span: Span, c) -> int:

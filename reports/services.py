@@ -37,8 +37,8 @@ def snapshot_scopes() -> list[Scope]:
 def _rows(day: date, chosen: Iterable[Metric], scopes: list[Scope]) -> list[MetricSnapshot]:
     tenant_id = current_tenant_id()  # bulk_create skips save(), which sets it
     rows = []
-    for scope in scopes:
-        for metric in chosen:
+    with metrics.shared_reads():
+        for scope, metric in ((s, m) for s in scopes for m in chosen):
             for window in metric.windows:
                 figure = metrics.metric_value(metric, day=day, scope=scope, window=window)
                 rows.append(

@@ -137,3 +137,20 @@ def test_each_metric_costs_the_same_queries_whatever_the_customers(kworld):
     after = {name: cost(scope) for name, scope in scopes(kworld).items()}
     assert after == before
     assert all(counts == PINNED for counts in after.values())
+
+
+def test_metrics_on_one_measure_read_it_once_while_a_day_is_written(kworld):
+    on_complaints = [
+        m for m in metrics.METRICS if m.key.startswith(("complaints_", "escalations_"))
+    ]
+    assert len(on_complaints) == 7
+
+    def all_of_them():
+        for m in on_complaints:
+            metrics.metric_value(m, day=OCT_31)
+
+    assert _queries(all_of_them) == 7 * 6
+    with metrics.shared_reads():
+        assert _queries(all_of_them) == 6
+        # another span or scope is read on its own
+        assert _queries(lambda: metrics.metric_value(on_complaints[0], day=date(2026, 10, 30))) == 6
