@@ -202,12 +202,19 @@ def _in_force_exists():
     )
 
 
-def agreement_coverage(*, relationship_manager: Membership | None = None) -> Coverage:
+def agreement_coverage(
+    *,
+    relationship_manager: Membership | None = None,
+    customers_in: QuerySet[Customer] | None = None,
+) -> Coverage:
     """Customers with a signed, current written agreement (a seed metric), of the office's
-    active customers or one RM's. Prospects and dormant customers are not counted."""
+    active customers, one RM's or those of `customers_in` (a queryset of customers, used as a
+    subquery). Prospects and dormant customers are not counted."""
     customers = Customer.objects.filter(status=Customer.Status.ACTIVE)
     if relationship_manager is not None:
         customers = customers.filter(relationship_manager=relationship_manager)
+    if customers_in is not None:
+        customers = customers.filter(pk__in=customers_in.values("pk"))
     figures = customers.aggregate(
         customers=Count("pk"), with_agreement_in_force=Count("pk", filter=Q(_in_force_exists()))
     )
@@ -424,16 +431,24 @@ def sla_attainment_by_period(
     agreement: Agreement | None = None,
     relationship_manager: Membership | None = None,
     since: date | None = None,
+    until: date | None = None,
+    customers_in: QuerySet[Customer] | None = None,
 ) -> list[PeriodAttainment]:
-    """The seed measure "% of SLA lines met per period", of the office, one RM's customers or
-    one agreement, oldest period first. A month and a quarter ending together are two periods."""
+    """The seed measure "% of SLA lines met per period", of the office, one RM's customers,
+    the customers of `customers_in` (a queryset, used as a subquery) or one agreement, oldest
+    period first; `until`: periods ended by then. A month and a quarter ending together are two
+    periods."""
     qs = SlaMeasurement.objects.all()
     if agreement is not None:
         qs = qs.filter(agreement=agreement)
     if relationship_manager is not None:
         qs = qs.filter(agreement__customer__relationship_manager=relationship_manager)
+    if customers_in is not None:
+        qs = qs.filter(agreement__customer__in=customers_in.values("pk"))
     if since is not None:
         qs = qs.filter(period_start__gte=since)
+    if until is not None:
+        qs = qs.filter(period_end__lte=until)
     rows = (
         qs.values("period_start", "period_end")
         .annotate(measured=Count("pk"), met=Count("pk", filter=MET))

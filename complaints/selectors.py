@@ -401,6 +401,7 @@ def complaint_measures(
     start: date,
     end: date,
     customer=None,
+    customers_in=None,
     cal: Calendar | None = None,
 ) -> ComplaintMeasures:
     """Measures of the complaints received from `start` to `end` (office dates, both
@@ -418,6 +419,9 @@ def complaint_measures(
     if customer is not None:
         complaints = complaints.filter(customer=customer)
         escalations = escalations.filter(complaint__customer=customer)
+    if customers_in is not None:  # a queryset of customers (an RM's, a division's): a subquery
+        complaints = complaints.filter(customer__in=customers_in.values("pk"))
+        escalations = escalations.filter(complaint__customer__in=customers_in.values("pk"))
     rows = list(
         complaints.values(
             "pk",

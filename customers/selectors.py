@@ -146,12 +146,19 @@ class Coverage:
         return self.pct(self.purchasers_with_it_contact, self.purchasers)
 
 
-def coverage(*, relationship_manager=None) -> Coverage:
+def coverage(
+    *, relationship_manager=None, customers_in: QuerySet[Customer] | None = None
+) -> Coverage:
+    """Of the office's customers that are not dormant (one RM's, or those of `customers_in`, a
+    queryset of customers used as a subquery): two queries."""
     customers = Customer.objects.exclude(status=Customer.Status.DORMANT)
     purchasers = Purchaser.objects.exclude(customer__status=Customer.Status.DORMANT)
     if relationship_manager is not None:
         customers = customers.filter(relationship_manager=relationship_manager)
         purchasers = purchasers.filter(customer__relationship_manager=relationship_manager)
+    if customers_in is not None:
+        customers = customers.filter(pk__in=customers_in.values("pk"))
+        purchasers = purchasers.filter(customer__in=customers_in.values("pk"))
     c = customers.aggregate(
         total=Count("pk"),
         with_rm=Count("pk", filter=Q(relationship_manager__is_active=True)),

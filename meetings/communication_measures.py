@@ -57,12 +57,16 @@ def communications_by_period(
     since: date | None = None,
     until: date | None = None,
     customer: Customer | None = None,
+    customers_in=None,
 ) -> list[PeriodCount]:
-    """Notices received and deliveries recorded without a notice, per customer and period."""
+    """Notices received and deliveries recorded without a notice, per customer and period
+    (`customers_in`: only the customers of that queryset, a subquery)."""
     zone = _zone()
     audience = NoticeAudience.objects.filter(notice__status=Notice.Status.SENT)
     if customer is not None:
         audience = audience.filter(customer=customer)
+    if customers_in is not None:
+        audience = audience.filter(customer__in=customers_in.values("pk"))
     if since is not None:
         audience = audience.filter(notice__sent_at__gte=datetime.combine(since, time(), zone))
     if until is not None:
@@ -79,6 +83,8 @@ def communications_by_period(
     deliveries = PlanDelivery.objects.filter(notice__isnull=True)
     if customer is not None:
         deliveries = deliveries.filter(customer=customer)
+    if customers_in is not None:
+        deliveries = deliveries.filter(customer__in=customers_in.values("pk"))
     if since is not None:
         deliveries = deliveries.filter(delivered_on__gte=since)
     if until is not None:

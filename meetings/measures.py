@@ -48,12 +48,17 @@ def _members(ids: Iterable[int]) -> list[Membership]:
     return sorted(members, key=lambda m: ((m.user.get_full_name() or m.user.email).lower(), m.pk))
 
 
-def _scoped(qs: QuerySet, *, relationship_manager=None, customer=None) -> QuerySet:
-    """Records of one RM's customers, or of one customer (every model here has `customer`)."""
+def _scoped(
+    qs: QuerySet, *, relationship_manager=None, customer=None, customers_in=None
+) -> QuerySet:
+    """Records of one RM's customers, of one customer, or of the customers of `customers_in` (a
+    queryset of customers, used as a subquery); every model here has `customer`."""
     if relationship_manager is not None:
         qs = qs.filter(customer__relationship_manager=relationship_manager)
     if customer is not None:
         qs = qs.filter(customer=customer)
+    if customers_in is not None:
+        qs = qs.filter(customer__in=customers_in.values("pk"))
     return qs
 
 
@@ -108,6 +113,7 @@ def reviews_held_by_period(
     until: date | None = None,
     relationship_manager: Membership | None = None,
     customer: Customer | None = None,
+    customers_in: QuerySet[Customer] | None = None,
 ) -> list[PeriodCount]:
     """The seed metric "number of performance reviews held per customer": held meetings of a
     cadence whose minutes are published, per customer and month (or quarter) of their start in
@@ -119,7 +125,9 @@ def reviews_held_by_period(
         status=Meeting.Status.HELD,
         minutes__status=Minutes.Status.PUBLISHED,
     )
-    qs = _scoped(qs, relationship_manager=relationship_manager, customer=customer)
+    qs = _scoped(
+        qs, relationship_manager=relationship_manager, customer=customer, customers_in=customers_in
+    )
     return _held_by_period(qs, period=period, since=since, until=until, zone=_zone())
 
 
@@ -130,12 +138,15 @@ def meetings_held_by_period(
     until: date | None = None,
     relationship_manager: Membership | None = None,
     customer: Customer | None = None,
+    customers_in: QuerySet[Customer] | None = None,
 ) -> list[PeriodCount]:
     """The meetings' share of "frequency of communications with the customer": every held
     meeting (cadence or one-off, minutes or not) per customer and period, in the shape of
     reviews_held_by_period. The reports area adds the other channels with combine_counts."""
     qs = Meeting.objects.filter(status=Meeting.Status.HELD)
-    qs = _scoped(qs, relationship_manager=relationship_manager, customer=customer)
+    qs = _scoped(
+        qs, relationship_manager=relationship_manager, customer=customer, customers_in=customers_in
+    )
     return _held_by_period(qs, period=period, since=since, until=until, zone=_zone())
 
 
@@ -399,7 +410,9 @@ class OnTime:
         return _percent(self.on_time, self.closed)
 
 
-def _meeting_actions_closed(since: date | None, zone) -> QuerySet[ActionItem]:
+def _meeting_actions_closed(
+    since: date | None, zone, until: date | None = None
+) -> QuerySet[ActionItem]:
     qs = ActionItem.objects.filter(
         meeting_link__isnull=False,
         status=ActionItem.Status.DONE,
@@ -408,6 +421,9 @@ def _meeting_actions_closed(since: date | None, zone) -> QuerySet[ActionItem]:
     )
     if since is not None:
         qs = qs.filter(completed_at__gte=datetime.combine(since, time(), tzinfo=zone))
+    if until is not None:
+        end = datetime.combine(until + timedelta(days=1), time(), tzinfo=zone)
+        qs = qs.filter(completed_at__lt=end)
     return qs.annotate(completed_on=TruncDate("completed_at", tzinfo=zone))
 
 
@@ -417,15 +433,19 @@ ON_TIME = Q(completed_on__lte=F("due_date"))
 def meeting_actions_on_time(
     *,
     since: date | None = None,
+    until: date | None = None,
     relationship_manager: Membership | None = None,
     customer: Customer | None = None,
+    customers_in: QuerySet[Customer] | None = None,
 ) -> OnTime:
-    """Action items agreed in meetings and closed (since `since`, an office date): how many,
-    and how many on time. Of the office, one RM's customers or one customer; one query."""
+    """Action items agreed in meetings and closed (from `since` to `until`, office dates, both
+    included): how many, and how many on time. Of the office, one RM's customers, one customer
+    or those of `customers_in`; one query."""
     qs = _scoped(
-        _meeting_actions_closed(since, _zone()),
+        _meeting_actions_closed(since, _zone(), until),
         relationship_manager=relationship_manager,
         customer=customer,
+        customers_in=customers_in,
     )
     totals = qs.aggregate(closed=Count("pk"), on_time=Count("pk", filter=ON_TIME))
     return OnTime(closed=totals["closed"], on_time=totals["on_time"])
@@ -441,3 +461,26 @@ def meeting_actions_on_time_by_rm(*, since: date | None = None) -> list[tuple[Me
         .order_by()
     }
     return [(m, rows[m.pk]) for m in _members(rows)]
+
+
+# Decisions approved -------------------------------------------------------------------------------
+
+
+def decisions_approved(
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    customers_in: QuerySet[Customer] | None = None,
+) -> int:
+    """Decisions approved by their accountable person from `since` to `until` (office dates,
+    both included, by the day of approval in office time), of the office or the customers of
+    `customers_in`; one query (two with the office's time zone)."""
+    zone = _zone()
+    qs = Decision.objects.filter(status=Decision.Status.APPROVED, decided_at__isnull=False)
+    if since is not None:
+        qs = qs.filter(decided_at__gte=datetime.combine(since, time(), tzinfo=zone))
+    if until is not None:
+        qs = qs.filter(
+            decided_at__lt=datetime.combine(until + timedelta(days=1), time(), tzinfo=zone)
+        )
+    return _scoped(qs, customers_in=customers_in).count()

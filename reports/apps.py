@@ -10,3 +10,8 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = "Reports"
+
+    def ready(self) -> None:
+        # The daily snapshot job's handler (brm.outbox's autodiscovery imports tasks modules too;
+        # importing here makes it known wherever the app is loaded).
+        from . import tasks  # noqa: F401

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 
 from brm.tenancy.context import current_tenant_id
@@ -52,11 +52,13 @@ def _closed_in(since: date | None, until: date | None, zone, prefix: str = "") -
     return q
 
 
-def _scoped(qs, path: str, relationship_manager, customer):
+def _scoped(qs, path: str, relationship_manager, customer, customers_in=None):
     if relationship_manager is not None:
         qs = qs.filter(**{f"{path}relationship_manager": relationship_manager})
     if customer is not None:
         qs = qs.filter(**{path.rstrip("_") or "customer": customer})
+    if customers_in is not None:  # a queryset of customers (a division's...): a subquery
+        qs = qs.filter(**{f"{path.rstrip('_')}__in": customers_in.values("pk")})
     return qs
 
 
@@ -75,8 +77,10 @@ def satisfied_customers(
     since: date | None = None,
     until: date | None = None,
     relationship_manager: Membership | None = None,
+    customers_in=None,
 ) -> Share:
-    """Customers satisfied (part) of the customers with answers (whole); two queries."""
+    """Customers satisfied (part) of the customers with answers (whole); two queries.
+    `customers_in`, here and below: only the customers of that queryset (a subquery)."""
     answers = _scoped(
         Answer.objects.filter(
             _closed_in(since, until, _zone(), "response__campaign__"),
@@ -86,6 +90,7 @@ def satisfied_customers(
         "response__customer__",
         relationship_manager,
         None,
+        customers_in,
     )
     rows = (
         answers.values("response__customer", "question__kind")
@@ -112,6 +117,7 @@ def nps_and_csat(
     until: date | None = None,
     relationship_manager: Membership | None = None,
     customer: Customer | None = None,
+    customers_in=None,
 ) -> dict[str, Figure]:
     """{"nps": Figure, "csat": Figure} of the campaigns closed in the period (of the office, one
     RM's customers or one customer), held to the office's minimum; three queries."""
@@ -125,6 +131,7 @@ def nps_and_csat(
         "response__customer__",
         relationship_manager,
         customer,
+        customers_in,
     )
     counts = {
         row["question__kind"]: row
@@ -148,33 +155,47 @@ def response_rate(
     until: date | None = None,
     relationship_manager: Membership | None = None,
     customer: Customer | None = None,
+    customers_in=None,
 ) -> Share:
     """Responses (part) per invitation delivered (whole) of the campaigns closed in the
     period; three queries."""
     closed = _closed_in(since, until, _zone(), "campaign__")
     responses = _scoped(
-        Response.objects.filter(closed), "customer__", relationship_manager, customer
+        Response.objects.filter(closed), "customer__", relationship_manager, customer, customers_in
     ).count()
     delivered = _scoped(
         Invitation.objects.filter(closed, status=Invitation.Status.SENT),
         "customer__",
         relationship_manager,
         customer,
+        customers_in,
     ).count()
     return Share(part=responses, whole=delivered)
 
 
-def surveys_closed(*, since: date | None = None, until: date | None = None) -> int:
-    """The number of surveys: campaigns closed in the period; two queries."""
-    return Campaign.objects.filter(_closed_in(since, until, _zone())).count()
+def surveys_closed(
+    *, since: date | None = None, until: date | None = None, customers_in=None
+) -> int:
+    """The number of surveys: campaigns closed in the period (with `customers_in`: those that
+    invited one of its customers); two queries."""
+    campaigns = Campaign.objects.filter(_closed_in(since, until, _zone()))
+    if customers_in is not None:
+        invited = Invitation.objects.filter(
+            campaign=OuterRef("pk"), customer__in=customers_in.values("pk")
+        )
+        campaigns = campaigns.filter(Exists(invited))
+    return campaigns.count()
 
 
-def feedback_channels(*, since: date | None = None, until: date | None = None) -> dict[str, int]:
+def feedback_channels(
+    *, since: date | None = None, until: date | None = None, customers_in=None
+) -> dict[str, int]:
     """Responses of the campaigns closed in the period by channel ("link", "portal"; every
     channel present, zero or not); two queries."""
     counts = dict.fromkeys(Response.Channel.values, 0)
+    responses = Response.objects.filter(_closed_in(since, until, _zone(), "campaign__"))
     rows = (
-        Response.objects.filter(_closed_in(since, until, _zone(), "campaign__"))
+        _scoped(responses, "customer__", None, None, customers_in)
         .values("channel")
         .annotate(n=Count("pk"))
         .order_by()

@@ -80,7 +80,28 @@ def office(tenant_a, rm_a, customer_record, customer_a, settings):
     # Complaints: a new one and one being worked on (its actions then reach their services).
     received_complaint(customer_record)
     _complaint_in_progress(received_complaint(customer_record, severity="high"))
+    _kpi_snapshots(tenant_a)
     return tenant_a
+
+
+def _kpi_snapshots(tenant):
+    """Two snapshots for the KPI list: a figure with its interval, and one with nothing to show."""
+    from datetime import date
+
+    from reports.models import MetricSnapshot
+
+    with tenant_context(tenant):
+        for metric, value in (("nps", 20.0), ("csat", None)):
+            MetricSnapshot.objects.create(
+                day=date(2026, 10, 31),
+                metric=metric,
+                scope_kind="office",
+                window="month",
+                value=value,
+                n=12,
+                low=None if value is None else 5.0,
+                high=None if value is None else 35.0,
+            )
 
 
 def _complaint_in_progress(complaint):
