@@ -47,7 +47,7 @@ def customer_day(tenant, rm, name: str, *, division: str = "Finance", mark: str 
     bea = ContactFactory(customer=customer, name=f"Bea of {name}")
     customer.business_manager = bea
     in_tenant(tenant, lambda: customer.save(update_fields=["business_manager"]))
-    today = timezone.localdate()
+    today = timezone.localdate(timezone.now(), tenant.zone)
 
     def build():
         def item(title, due, **values):

@@ -97,6 +97,10 @@ def test_each_panel_shows_the_rms_records_and_leaves_out_the_rest(client, day):
 
 def test_the_page_links_each_row_to_its_record_and_each_panel_to_its_list(client, day):
     rm, finance = day
+    from brm.tenancy.models import Tenant
+
+    Tenant.objects.filter(pk=rm.tenant_id).update(time_zone="America/New_York")
+    rm.tenant.refresh_from_db()
     client.force_login(rm.user)
     body = client.get(home(rm.tenant)).content.decode()
     slug = rm.tenant.slug
@@ -105,6 +109,12 @@ def test_the_page_links_each_row_to_its_record_and_each_panel_to_its_list(client
     assert f"/t/{slug}/action-items/?tab=mine" in body
     assert f"/t/{slug}/agreements/?relationship_manager={rm.pk}" in body
     assert "Past target" in body and "Near target" in body
+    # Times are the office's (the meetings pages' zone), not UTC.
+    from meetings.models import Meeting
+
+    review = in_tenant(rm.tenant, lambda: Meeting.objects.get(title="Review Finance"))
+    local = timezone.localtime(review.starts_at, rm.tenant.zone)
+    assert local.strftime("%-d %b %Y, %H:%M") in body
     assert "About the RM" not in body
     # Rita's errand is on Sales; nothing else of another RM's customer or another office shows.
     for other in ("Sales", "Harbour"):
