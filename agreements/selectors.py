@@ -514,3 +514,42 @@ def with_sla_attainment(qs: QuerySet[Agreement], today: date | None = None) -> Q
     return qs.annotate(sla_measured=counted(), sla_met=counted(MET)).annotate(
         sla_attainment=Cast(F("sla_met"), FloatField()) * 100 / NullIf(F("sla_measured"), 0)
     )
+
+
+# A relationship manager's working day ------------------------------------------------------------
+
+
+def versions_awaiting_signature(*, relationship_manager: Membership) -> QuerySet[AgreementVersion]:
+    """Versions in signature of the member's customers' agreements, the longest waiting first,
+    with `pending` (signatures awaited) and `mine_pending` (whether the member's is one)."""
+    pending = Signature.objects.filter(version_id=OuterRef("pk"), status=Signature.Status.PENDING)
+    return (
+        AgreementVersion.objects.filter(
+            status=Status.IN_SIGNATURE,
+            agreement__customer__relationship_manager=relationship_manager,
+        )
+        .select_related("agreement__customer")
+        .annotate(
+            pending=Coalesce(
+                Subquery(
+                    pending.order_by().values("version_id").annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            mine_pending=Exists(pending.filter(membership=relationship_manager)),
+        )
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
+    )
+
+
+def agreements_due_for_review(
+    *, relationship_manager: Membership, by: date, today: date | None = None
+) -> QuerySet[Agreement]:
+    """Agreements of the member's customers in force whose review falls due by `by`, overdue
+    included, the earliest first."""
+    return (
+        agreement_list(relationship_manager=relationship_manager, today=today)
+        .filter(in_force_number__isnull=False, review_due__lte=by)
+        .order_by(F("review_due").asc(), "pk")
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -538,3 +538,27 @@ def business_time_to(complaint: Complaint, until: datetime, *, cal: Calendar) ->
         ClockSpan.objects.filter(complaint=complaint).values_list("started_at", "ended_at")
     )
     return business_time_used(spans, complaint.received_at, until, cal) if spans else ZERO
+
+
+# A relationship manager's working day ------------------------------------------------------------
+
+
+def complaints_near_or_past_target(who: Membership) -> QuerySet[Complaint]:
+    """Open complaints of `who`'s customers, as `who` sees them (never those about them), whose
+    target in force is nearly reached (a quarter of its business time left: the clock's warning)
+    or past: the acknowledge target until acknowledged, then the resolve target. Annotated
+    `past_target`; the ones past first, then by the resolve due time."""
+    acknowledging = Q(acknowledged_at__isnull=True)
+    past = (acknowledging & Q(acknowledge_breached=True)) | Q(
+        resolve_target_breached_at__isnull=False
+    )
+    near = (acknowledging & Q(acknowledge_warned_at__isnull=False)) | Q(
+        resolve_warned_at__isnull=False
+    )
+    return (
+        complaint_list(who)
+        .filter(customer__relationship_manager=who, status__in=Complaint.OPEN_STATUSES)
+        .filter(past | near)
+        .annotate(past_target=ExpressionWrapper(past, output_field=BooleanField()))
+        .order_by("-past_target", "resolve_due_at", "pk")
+    )

@@ -500,3 +500,35 @@ def service_choices() -> QuerySet[Service]:
 
 def service_owner_choices() -> QuerySet[Membership]:
     return staff_members()
+
+
+# A relationship manager's working day ------------------------------------------------------------
+
+
+def action_items_of_rm(
+    member: Membership, *, due_by=None, source: str = ""
+) -> QuerySet[ActionItem]:
+    """Open action items the member owns or that belong to one of their customers, the earliest
+    due first; with `due_by` (a date) only those due by then (overdue included), with `source`
+    only those from that source (a survey follow-up, say)."""
+    qs = action_item_list(status="open").filter(
+        Q(owner_member=member) | Q(customer__relationship_manager=member)
+    )
+    if due_by is not None:
+        qs = qs.filter(due_date__lte=due_by)
+    if source:
+        qs = qs.filter(source=source)
+    return qs
+
+
+def open_action_item_counts(customer_ids) -> dict[int, int]:
+    """{customer_id: open action items} of the given customers (one query)."""
+    rows = (
+        ActionItem.objects.filter(
+            customer_id__in=list(customer_ids), status__in=ActionItem.OPEN_STATUSES
+        )
+        .values("customer_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["customer_id"]: row["n"] for row in rows}

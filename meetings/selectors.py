@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -316,3 +316,45 @@ def recent_missed(customer: Customer, since: date, limit: int = 5) -> list[Misse
         .select_related("cadence")
         .order_by("-period_start", "pk")[:limit]
     )
+
+
+# A relationship manager's working day ------------------------------------------------------------
+
+
+def upcoming_meetings_of_rm(
+    member: Membership, *, until: datetime, now: datetime | None = None
+) -> QuerySet[Meeting]:
+    """Planned meetings not yet over that start before `until`, with one of the member's
+    customers, organised by the member or inviting them; the soonest first."""
+    now = now or timezone.now()
+    invited = Meeting.objects.filter(
+        pk=OuterRef("pk"), attendees__member=member, attendees__removed_at__isnull=True
+    )
+    return (
+        meeting_list(view="upcoming", now=now)
+        .filter(starts_at__lt=until)
+        .filter(Q(customer__relationship_manager=member) | Q(organiser=member) | Exists(invited))
+        .order_by("starts_at", "pk")
+    )
+
+
+def next_meeting_by_customer(customer_ids, now: datetime | None = None) -> dict[int, Meeting]:
+    """{customer_id: the next planned meeting} of the given customers (one query)."""
+    now = now or timezone.now()
+    first = (
+        Meeting.objects.filter(
+            customer_id=OuterRef("customer_id"), status=Meeting.Status.PLANNED, ends_at__gte=now
+        )
+        .order_by("starts_at", "pk")
+        .values("pk")[:1]
+    )
+    meetings = Meeting.objects.filter(customer_id__in=list(customer_ids), pk=Subquery(first)).only(
+        "pk", "customer_id", "title", "starts_at"
+    )
+    return {meeting.customer_id: meeting for meeting in meetings}
+
+
+def missed_cadences_of_rm(member: Membership, *, since: date) -> QuerySet[MissedCadence]:
+    """Cadence periods without a meeting, of the member's customers, ended on or after
+    `since`; the latest first."""
+    return missed_cadence_list(date_from=since).filter(customer__relationship_manager=member)

@@ -14,4 +14,13 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # The daily snapshot job's handler (brm.outbox's autodiscovery imports tasks modules too;
         # importing here makes it known wherever the app is loaded).
+        from brm.tenancy.models import Role
+        from brm.web.registry import staff_home_providers
+
         from . import tasks  # noqa: F401
+        from .home import rm_home
+
+        # Relationship managers get their working day; other roles keep the office overview.
+        staff_home_providers.register(
+            "rm_home", roles=[Role.RELATIONSHIP_MANAGER], render=rm_home, order=10
+        )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from customers.models import Customer
 
@@ -191,3 +192,22 @@ def customer_panel(customer: Customer, *, limit: int = 3) -> dict:
         "answered": answered,
         "rate": rate(answered, delivered),
     }
+
+
+def campaigns_closing_for_rm(member, *, until, now=None) -> QuerySet[Campaign]:
+    """Open campaigns that invited one of the member's customers and close by `until`, the
+    soonest first, with how many of those customers' invitations are answered and delivered."""
+    now = now or timezone.now()
+    theirs = {"customer__relationship_manager": member}
+    invited_theirs = Invitation.objects.filter(campaign_id=OuterRef("pk"), **theirs)
+    return (
+        Campaign.objects.filter(
+            status=Campaign.Status.OPEN, closes_at__gte=now, closes_at__lte=until
+        )
+        .filter(Exists(invited_theirs))
+        .annotate(
+            delivered=count_of(Invitation, link="campaign", status=Delivery.SENT, **theirs),
+            answered=count_of(Invitation, link="campaign", answered_at__isnull=False, **theirs),
+        )
+        .order_by("closes_at", "pk")
+    )

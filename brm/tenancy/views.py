@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from brm.web.access import admin_required, staff_required
 from brm.web.pages import add_errors, confirm_then, list_context, tenant_url
-from brm.web.registry import portal_home_panels
+from brm.web.registry import portal_home_panels, staff_home_providers
 
 from . import services
 from .forms import (
@@ -39,6 +39,10 @@ def home(request):
 @staff_required
 @require_GET
 def staff_home(request):
+    """A role's own home when an area provides one (the relationship manager's working day),
+    else the office overview."""
+    if (response := staff_home_providers.response(request)) is not None:
+        return response
     tenant = request.tenant
     role_counts = dict(
         Membership.objects.filter(is_active=True)

@@ -357,3 +357,41 @@ class QuietPeriodRegistry(Registry):
 
 # Customers the satisfaction area leaves alone for now; the complaints area registers one.
 survey_quiet_periods = QuietPeriodRegistry("survey quiet periods")
+
+
+# The staff home ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeProvider:
+    """Draws the staff home (tenancy:staff_home) for the roles in `roles`.
+
+    `render(request)` returns the page (an HttpResponse), or None to leave it to the next
+    provider and, after the last, to the office overview the core draws. The reports area
+    registers the relationship manager's home here, so the core never imports it.
+    """
+
+    key: str
+    roles: frozenset
+    render: Callable[[Any], Any]
+    order: int = 100
+
+
+class HomeRegistry(Registry):
+    def register(self, key: str, *, roles: Iterable, render, order: int = 100) -> HomeProvider:
+        return self.add(HomeProvider(key=key, roles=frozenset(roles), render=render, order=order))
+
+    def response(self, request):
+        """The first provider's page for this member's role, or None."""
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            return None
+        for provider in self:
+            if membership.role in provider.roles:
+                response = provider.render(request)
+                if response is not None:
+                    return response
+        return None
+
+
+staff_home_providers = HomeRegistry("staff home")

@@ -18,7 +18,9 @@ def test_staff_user_signs_in_and_lands_on_the_staff_shell(live_server, page, scr
     sign_in(page, live_server.url, "rm@acme.example", "rm-long-password")
     assert page.url == f"{live_server.url}/t/acme/"
     assert page.locator("body.shell-staff").count() == 1
-    assert page.get_by_role("heading", name="Acme IT").is_visible()
+    # A relationship manager's home is their working day (reports/home.py).
+    assert page.get_by_role("heading", name="My working day").is_visible()
+    assert page.get_by_text("Acme IT").first.is_visible()
     screenshot("staff-home")
     # The portal is closed to staff.
     response = page.goto(f"{live_server.url}/t/acme/portal/")

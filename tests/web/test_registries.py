@@ -152,3 +152,30 @@ def test_registry_entries_are_read_in_order_then_key():
     keys = [entry.key for entry in registry.staff_nav]
     assert keys[0] == "overview"
     assert keys.index("customers") < keys.index("my_customers") < keys.index("members")
+
+
+def test_a_home_provider_draws_the_staff_home_for_its_roles_and_may_pass(client, restore, tenant_a):
+    from django.http import HttpResponse
+
+    analyst = make_member(tenant_a, Role.ANALYST)
+    admin = make_member(tenant_a, Role.ADMIN)
+    restore(
+        registry.staff_home_providers,
+        "test_pass",
+        roles=[Role.ANALYST, Role.ADMIN],
+        render=lambda request: None,
+        order=1,
+    )
+    restore(
+        registry.staff_home_providers,
+        "test_home",
+        roles=[Role.ANALYST],
+        render=lambda request: HttpResponse("The analyst's own home"),
+        order=2,
+    )
+    home = f"/t/{tenant_a.slug}/"
+    client.force_login(analyst.user)
+    assert client.get(home).content == b"The analyst's own home"
+    client.force_login(admin.user)
+    body = client.get(home).content.decode()
+    assert "Staff members" in body and "own home" not in body
